@@ -1,0 +1,232 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+)
+
+// StandardAction is how the API server enforces a standard.
+// +kubebuilder:validation:Enum=Audit;Warn;Deny
+type StandardAction string
+
+const (
+	StandardAudit StandardAction = "Audit"
+	StandardWarn  StandardAction = "Warn"
+	StandardDeny  StandardAction = "Deny"
+)
+
+// Standard is a rule every member agent must meet: a CEL expression (the
+// Kubernetes CEL dialect) over the agent object, enforced by the API server
+// through a ValidatingAdmissionPolicy.
+type Standard struct {
+	// name of the standard, unique in the union.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Name string `json:"name"`
+	// expression is a CEL expression over `object` (the agent workload or Pod)
+	// that must evaluate to true.
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=4096
+	Expression string `json:"expression"`
+	// message shown when the expression is false.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
+	Message string `json:"message,omitempty"`
+	// action is Audit, Warn or Deny (the default).
+	// +optional
+	// +kubebuilder:default=Deny
+	Action StandardAction `json:"action,omitempty"`
+}
+
+// PreemptiveDefense keeps member agents available through PodDisruptionBudgets.
+// +kubebuilder:validation:XValidation:rule="has(self.minAvailable) != has(self.maxUnavailable)",message="exactly one of minAvailable or maxUnavailable must be set"
+type PreemptiveDefense struct {
+	// minAvailable of each member agent workload's PodDisruptionBudget.
+	// +optional
+	MinAvailable *intstr.IntOrString `json:"minAvailable,omitempty"`
+	// maxUnavailable of each member agent workload's PodDisruptionBudget.
+	// +optional
+	MaxUnavailable *intstr.IntOrString `json:"maxUnavailable,omitempty"`
+}
+
+// ReactiveDefense scales allies' volunteered reserves while a member agent is down.
+type ReactiveDefense struct {
+	// unavailableFor is how long a member agent workload must stay below its
+	// desired available replicas before reserves are scaled.
+	// +required
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s')",message="unavailableFor must not be negative"
+	UnavailableFor metav1.Duration `json:"unavailableFor"`
+}
+
+// Defense is an alliance's mutual defence pact.
+type Defense struct {
+	// preemptive defence: a PodDisruptionBudget per member agent workload.
+	// +optional
+	Preemptive *PreemptiveDefense `json:"preemptive,omitempty"`
+	// reactive defence: scale allies' reserves during a disruption.
+	// +optional
+	Reactive *ReactiveDefense `json:"reactive,omitempty"`
+}
+
+// BridgeMode says which allied agents may reach a member's agents.
+// +kubebuilder:validation:Enum=None;Mesh;Hub
+type BridgeMode string
+
+const (
+	BridgeNone BridgeMode = "None"
+	BridgeMesh BridgeMode = "Mesh"
+	BridgeHub  BridgeMode = "Hub"
+)
+
+// Bridge admits network traffic between allies.
+// +kubebuilder:validation:XValidation:rule="self.mode != 'Hub' || has(self.interop)",message="a Hub bridge needs an interop selector"
+type Bridge struct {
+	// mode is None, Mesh (every allied agent) or Hub (only interop agents).
+	// +optional
+	// +kubebuilder:default=None
+	Mode BridgeMode `json:"mode,omitempty"`
+	// interop selects the agents that bridge members in Hub mode; they carry
+	// the badge value interop.
+	// +optional
+	Interop *metav1.LabelSelector `json:"interop,omitempty"`
+}
+
+// AllianceSpec is a durable union: shared DNA, a defence pact, badges and bridges.
+type AllianceSpec struct {
+	UnionSpec `json:",inline"`
+
+	// principles of the alliance, for the charter.
+	// +optional
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=1024
+	Principles []string `json:"principles,omitempty"`
+
+	// standards every member agent must meet.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=32
+	Standards []Standard `json:"standards,omitempty"`
+
+	// defense is the mutual defence pact.
+	// +optional
+	Defense *Defense `json:"defense,omitempty"`
+
+	// bridge admits traffic between allies.
+	// +optional
+	Bridge *Bridge `json:"bridge,omitempty"`
+}
+
+// AlliancePhase is the lifecycle phase of an alliance.
+// +kubebuilder:validation:Enum=Forming;Active
+type AlliancePhase string
+
+const (
+	AllianceForming AlliancePhase = "Forming"
+	AllianceActive  AlliancePhase = "Active"
+)
+
+// ComplianceStatus reports one agent against one standard.
+type ComplianceStatus struct {
+	Namespace string `json:"namespace"`
+	Agent     string `json:"agent"`
+	Standard  string `json:"standard"`
+	Compliant bool   `json:"compliant"`
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
+// Disruption is a member agent workload below its desired availability.
+type Disruption struct {
+	Namespace string `json:"namespace"`
+	Agent     string `json:"agent"`
+	// since is when the workload fell below its desired availability.
+	Since metav1.Time `json:"since"`
+	// reservesScaled is the number of allied reserves scaled up for it.
+	// +optional
+	ReservesScaled int32 `json:"reservesScaled,omitempty"`
+}
+
+// AllianceStatus is the observed state of an Alliance.
+type AllianceStatus struct {
+	UnionStatus `json:",inline"`
+
+	// phase of the alliance.
+	// +optional
+	Phase AlliancePhase `json:"phase,omitempty"`
+
+	// compliance lists failing agents (at most 100; counts beside it).
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	Compliance []ComplianceStatus `json:"compliance,omitempty"`
+
+	// compliantAgents is the number of member agents meeting every standard.
+	// +optional
+	CompliantAgents int32 `json:"compliantAgents,omitempty"`
+
+	// nonCompliantAgents is the number of member agents failing a standard.
+	// +optional
+	NonCompliantAgents int32 `json:"nonCompliantAgents,omitempty"`
+
+	// disruptions lists member agents below their desired availability.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	Disruptions []Disruption `json:"disruptions,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:scope=Cluster,shortName=ally,categories=unions
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="union names must be DNS labels of at most 63 characters"
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Members",type=integer,JSONPath=`.status.memberCount`
+// +kubebuilder:printcolumn:name="Agents",type=integer,JSONPath=`.status.agentCount`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Alliance is a durable union with shared standards, a defence pact and bridges.
+type Alliance struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// spec states the alliance's terms.
+	// +required
+	Spec AllianceSpec `json:"spec"`
+
+	// status is the observed state.
+	// +optional
+	Status AllianceStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// AllianceList is a list of Alliances.
+type AllianceList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Alliance `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Alliance{}, &AllianceList{})
+}

@@ -1,0 +1,241 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ProposalActionType is what a proposal would do once Passed.
+// +kubebuilder:validation:Enum=Admit;Expel;ElectCouncil;Dissolve;Amend
+type ProposalActionType string
+
+const (
+	ActionAdmit        ProposalActionType = "Admit"
+	ActionExpel        ProposalActionType = "Expel"
+	ActionElectCouncil ProposalActionType = "ElectCouncil"
+	ActionDissolve     ProposalActionType = "Dissolve"
+	ActionAmend        ProposalActionType = "Amend"
+)
+
+// ProposalAction is the effect a proposal asks for.
+// +kubebuilder:validation:XValidation:rule="!(self.type in ['Admit', 'Expel']) || has(self.namespace)",message="Admit and Expel proposals need a namespace"
+// +kubebuilder:validation:XValidation:rule="self.type != 'ElectCouncil' || (has(self.candidates) && size(self.candidates) > 0)",message="ElectCouncil proposals need candidates"
+// +kubebuilder:validation:XValidation:rule="self.type != 'Amend' || (has(self.text) && size(self.text) > 0)",message="Amend proposals need text"
+type ProposalAction struct {
+	// type of the action.
+	// +required
+	Type ProposalActionType `json:"type"`
+	// namespace to admit or expel.
+	// +optional
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Namespace string `json:"namespace,omitempty"`
+	// text of an amendment, or the motivation of any proposal.
+	// +optional
+	// +kubebuilder:validation:MaxLength=4096
+	Text string `json:"text,omitempty"`
+	// candidates for council seats (ElectCouncil), in order of preference.
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Candidates []CouncilSeat `json:"candidates,omitempty"`
+}
+
+// ProposalSpec is a motion filed by a member in its own namespace.
+type ProposalSpec struct {
+	// union the proposal is put to. Immutable.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="union is immutable"
+	Union UnionReference `json:"union"`
+	// action the proposal asks for. Immutable.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="action is immutable"
+	Action ProposalAction `json:"action"`
+	// closesAfter is how long the proposal stays open; defaults to the union's
+	// governance.votingPeriod (72h).
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="closesAfter must be positive"
+	ClosesAfter *metav1.Duration `json:"closesAfter,omitempty"`
+}
+
+// ProposalPhase is the state of a proposal.
+// +kubebuilder:validation:Enum=Open;Passed;Rejected;Expired
+type ProposalPhase string
+
+const (
+	ProposalOpen     ProposalPhase = "Open"
+	ProposalPassed   ProposalPhase = "Passed"
+	ProposalRejected ProposalPhase = "Rejected"
+	ProposalExpired  ProposalPhase = "Expired"
+)
+
+// Tally counts the votes on a proposal.
+type Tally struct {
+	Yes       int32 `json:"yes"`
+	No        int32 `json:"no"`
+	Abstain   int32 `json:"abstain"`
+	Eligible  int32 `json:"eligible"`
+	Delegated int32 `json:"delegated"`
+}
+
+// ProposalStatus is the observed state of a Proposal.
+type ProposalStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// phase of the proposal.
+	// +optional
+	Phase ProposalPhase `json:"phase,omitempty"`
+	// tally of the votes.
+	// +optional
+	Tally *Tally `json:"tally,omitempty"`
+	// closesAt is when voting ends.
+	// +optional
+	ClosesAt *metav1.Time `json:"closesAt,omitempty"`
+	// decidedAt is when the proposal was decided.
+	// +optional
+	DecidedAt *metav1.Time `json:"decidedAt,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=prop,categories=unions
+// +kubebuilder:printcolumn:name="Union",type=string,JSONPath=`.spec.union.name`
+// +kubebuilder:printcolumn:name="Action",type=string,JSONPath=`.spec.action.type`
+// +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
+// +kubebuilder:printcolumn:name="Yes",type=integer,JSONPath=`.status.tally.yes`
+// +kubebuilder:printcolumn:name="No",type=integer,JSONPath=`.status.tally.no`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Proposal is a motion put to a union's members, filed in the proposer's namespace.
+type Proposal struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec ProposalSpec `json:"spec"`
+	// +optional
+	Status ProposalStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// ProposalList is a list of Proposals.
+type ProposalList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Proposal `json:"items"`
+}
+
+// BallotSubjectKind is what a ballot votes on.
+// +kubebuilder:validation:Enum=Proposal;ExitTreaty
+type BallotSubjectKind string
+
+const (
+	SubjectProposal   BallotSubjectKind = "Proposal"
+	SubjectExitTreaty BallotSubjectKind = "ExitTreaty"
+)
+
+// BallotSubject points at the Proposal or ExitTreaty voted on.
+type BallotSubject struct {
+	// +required
+	Kind BallotSubjectKind `json:"kind"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Namespace string `json:"namespace"`
+	// +required
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=253
+	Name string `json:"name"`
+}
+
+// Choice is a vote.
+// +kubebuilder:validation:Enum=Yes;No;Abstain
+type Choice string
+
+const (
+	ChoiceYes     Choice = "Yes"
+	ChoiceNo      Choice = "No"
+	ChoiceAbstain Choice = "Abstain"
+)
+
+// BallotSpec is a member's vote, filed in its own namespace.
+type BallotSpec struct {
+	// on is the Proposal or ExitTreaty voted on. Immutable.
+	// +required
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="on is immutable"
+	On BallotSubject `json:"on"`
+	// choice is Yes, No or Abstain; it may change while the vote is open.
+	// +required
+	Choice Choice `json:"choice"`
+}
+
+// BallotStatus is the observed state of a Ballot.
+type BallotStatus struct {
+	// +optional
+	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// conditions: Ready (True when the ballot counts), Stalled.
+	// +optional
+	// +listType=map
+	// +listMapKey=type
+	// +kubebuilder:validation:MaxItems=16
+	Conditions []metav1.Condition `json:"conditions,omitempty"`
+	// counted is true when the ballot counts in the tally.
+	// +optional
+	Counted bool `json:"counted"`
+}
+
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=ballot,categories=unions
+// +kubebuilder:printcolumn:name="On",type=string,JSONPath=`.spec.on.name`
+// +kubebuilder:printcolumn:name="Choice",type=string,JSONPath=`.spec.choice`
+// +kubebuilder:printcolumn:name="Counted",type=boolean,JSONPath=`.status.counted`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+
+// Ballot is a member's vote on a Proposal or (for mediators) an ExitTreaty.
+type Ballot struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// +required
+	Spec BallotSpec `json:"spec"`
+	// +optional
+	Status BallotStatus `json:"status,omitempty"`
+}
+
+// +kubebuilder:object:root=true
+
+// BallotList is a list of Ballots.
+type BallotList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []Ballot `json:"items"`
+}
+
+func init() {
+	SchemeBuilder.Register(&Proposal{}, &ProposalList{}, &Ballot{}, &BallotList{})
+}

@@ -1,0 +1,142 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package v1alpha1
+
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// Union is implemented by the three union kinds, so that membership,
+// badging and separation treat them alike.
+// +kubebuilder:object:generate=false
+type Union interface {
+	client.Object
+	// UnionKind is Coalition, Alliance or Federation.
+	UnionKind() UnionKind
+	// Terms are the terms every union kind shares.
+	Terms() *UnionSpec
+	// Standing is the status every union kind shares.
+	Standing() *UnionStatus
+}
+
+// DefaultCoolOff is the cool-off of alliances and federations that set none.
+const DefaultCoolOff = 24 * time.Hour
+
+// Reference returns the reference to a union.
+func Reference(u Union) UnionReference {
+	return UnionReference{Kind: u.UnionKind(), Name: u.GetName()}
+}
+
+// MinimumCoolOff is the union's minimum cool-off for an ExitTreaty: its
+// separation.coolOff, defaulting to 0 for coalitions and 24h otherwise.
+func MinimumCoolOff(u Union) time.Duration {
+	if d := u.Terms().Separation.CoolOff; d != nil {
+		return d.Duration
+	}
+	if u.UnionKind() == KindCoalition {
+		return 0
+	}
+	return DefaultCoolOff
+}
+
+// NeedsTreaty reports whether leaving the union takes an ExitTreaty: any union
+// with a cool-off or mediators.
+func NeedsTreaty(u Union) bool {
+	return MinimumCoolOff(u) > 0 || len(u.Terms().Separation.Mediators) > 0
+}
+
+// UnionKind implements Union.
+func (c *Coalition) UnionKind() UnionKind { return KindCoalition }
+
+// Terms implements Union.
+func (c *Coalition) Terms() *UnionSpec { return &c.Spec.UnionSpec }
+
+// Standing implements Union.
+func (c *Coalition) Standing() *UnionStatus { return &c.Status.UnionStatus }
+
+// Deadline is the coalition's expiry: spec.expiresAt, or its creation time plus
+// spec.duration. The zero time means no deadline could be computed yet.
+func (c *Coalition) Deadline() time.Time {
+	switch {
+	case c.Spec.ExpiresAt != nil:
+		return c.Spec.ExpiresAt.Time
+	case c.Spec.Duration != nil && !c.CreationTimestamp.IsZero():
+		return c.CreationTimestamp.Add(c.Spec.Duration.Duration)
+	}
+	return time.Time{}
+}
+
+// UnionKind implements Union.
+func (a *Alliance) UnionKind() UnionKind { return KindAlliance }
+
+// Terms implements Union.
+func (a *Alliance) Terms() *UnionSpec { return &a.Spec.UnionSpec }
+
+// Standing implements Union.
+func (a *Alliance) Standing() *UnionStatus { return &a.Status.UnionStatus }
+
+// UnionKind implements Union.
+func (f *Federation) UnionKind() UnionKind { return KindFederation }
+
+// Terms implements Union.
+func (f *Federation) Terms() *UnionSpec { return &f.Spec.UnionSpec }
+
+// Standing implements Union.
+func (f *Federation) Standing() *UnionStatus { return &f.Status.UnionStatus }
+
+// NewUnion returns an empty object of the given union kind, or nil for an
+// unknown kind.
+func NewUnion(kind UnionKind) Union {
+	switch kind {
+	case KindCoalition:
+		return &Coalition{}
+	case KindAlliance:
+		return &Alliance{}
+	case KindFederation:
+		return &Federation{}
+	}
+	return nil
+}
+
+// UnionKinds lists the union kinds.
+var UnionKinds = []UnionKind{KindCoalition, KindAlliance, KindFederation}
+
+// String renders a reference as Kind/name.
+func (r UnionReference) String() string { return string(r.Kind) + "/" + r.Name }
+
+// Ended reports whether a membership standing no longer badges anything.
+func (s Standing) Ended() bool {
+	return s == StandingSeparated || s == StandingEnded
+}
+
+// Badged reports whether a membership in this standing carries badges:
+// Active members, and members cooling off (nothing changes during cool-off).
+func (s Standing) Badged() bool {
+	return s == StandingActive || s == StandingCoolingOff
+}
+
+// TimePtr returns a metav1.Time pointer, or nil for the zero time.
+func TimePtr(t time.Time) *metav1.Time {
+	if t.IsZero() {
+		return nil
+	}
+	mt := metav1.NewTime(t)
+	return &mt
+}

@@ -1,0 +1,121 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package admission decides a Membership's standing from observed facts: is
+// the union there and live, does it admit the namespace, is this the one
+// Membership of the namespace for that union. It is pure and table-tested.
+package admission
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+)
+
+// Facts are what the membership controller observed.
+type Facts struct {
+	// Union is the union named by the Membership; nil when it does not exist.
+	Union unionsv1.Union
+	// Ended is non-empty when the union no longer takes members (expired,
+	// dissolved, being deleted): the reason and message of the end.
+	Ended *Reason
+	// Namespace is the Membership's namespace and NamespaceLabels its labels.
+	Namespace       string
+	NamespaceLabels map[string]string
+	// DuplicateOf names an older Membership of the same namespace for the same
+	// union, when there is one.
+	DuplicateOf string
+	// InvalidTerms is non-empty when the Membership's terms are not acceptable
+	// to the union (for example an override out of bounds).
+	InvalidTerms string
+	// EligibleAt is the earliest time the namespace may rejoin after an exit;
+	// zero when it has not left.
+	EligibleAt time.Time
+	// Now is the current time.
+	Now time.Time
+}
+
+// Reason is a CamelCase reason with a human message.
+type Reason struct {
+	Reason  string
+	Message string
+}
+
+// Decision is the standing a Membership should have.
+type Decision struct {
+	Standing unionsv1.Standing
+	Reason
+	// RecheckAt is when the decision may change by the passage of time alone
+	// (zero: only a change of facts changes it).
+	RecheckAt time.Time
+}
+
+// Reasons specific to admission.
+const (
+	ReasonReintegrationWait = "ReintegrationWait"
+	ReasonInvalidSelector   = "InvalidSelector"
+)
+
+// Decide returns the standing for the facts.
+func Decide(f Facts) Decision {
+	switch {
+	case f.Union == nil:
+		return Decision{Standing: unionsv1.StandingPending, Reason: Reason{unionsv1.ReasonUnionNotFound, "the union does not exist (yet)"}}
+	case f.DuplicateOf != "":
+		return Decision{Standing: unionsv1.StandingRejected, Reason: Reason{unionsv1.ReasonDuplicate,
+			fmt.Sprintf("namespace %s already joins %s through Membership %q", f.Namespace, unionsv1.Reference(f.Union), f.DuplicateOf)}}
+	case f.InvalidTerms != "":
+		return Decision{Standing: unionsv1.StandingRejected, Reason: Reason{unionsv1.ReasonInvalidTerms, f.InvalidTerms}}
+	case f.Ended != nil:
+		return Decision{Standing: unionsv1.StandingEnded, Reason: *f.Ended}
+	}
+	if ok, why := Invited(f.Union.Terms().Admission, f.Namespace, f.NamespaceLabels); !ok {
+		return Decision{Standing: unionsv1.StandingPending, Reason: why}
+	}
+	if !f.EligibleAt.IsZero() && f.Now.Before(f.EligibleAt) {
+		return Decision{
+			Standing:  unionsv1.StandingPending,
+			Reason:    Reason{ReasonReintegrationWait, "the namespace may rejoin at " + f.EligibleAt.UTC().Format(time.RFC3339)},
+			RecheckAt: f.EligibleAt,
+		}
+	}
+	return Decision{Standing: unionsv1.StandingActive, Reason: Reason{unionsv1.ReasonActive, "member of " + unionsv1.Reference(f.Union).String()}}
+}
+
+// Invited reports whether a union's admission terms admit a namespace, and
+// if not, why.
+func Invited(a unionsv1.Admission, namespace string, nsLabels map[string]string) (bool, Reason) {
+	if a.Policy == unionsv1.AdmissionOpen || slices.Contains(a.Namespaces, namespace) {
+		return true, Reason{}
+	}
+	if a.NamespaceSelector != nil {
+		sel, err := metav1.LabelSelectorAsSelector(a.NamespaceSelector)
+		if err != nil {
+			return false, Reason{ReasonInvalidSelector, "the union's namespaceSelector is invalid: " + err.Error()}
+		}
+		// An empty selector would match every namespace: it invites no one,
+		// so that an accidental {} does not open an InviteOnly union.
+		if !sel.Empty() && sel.Matches(labels.Set(nsLabels)) {
+			return true, Reason{}
+		}
+	}
+	return false, Reason{unionsv1.ReasonNotInvited, "waiting for an invitation: the union is InviteOnly and does not name namespace " + namespace}
+}

@@ -1,0 +1,82 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package badging
+
+import (
+	"context"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/predicate"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/index"
+)
+
+// SetupWithManager registers the badge engine. It watches Namespaces and
+// agent objects metadata-only, and Memberships and unions in full.
+// writes bounds the badge writes in flight at once across all namespaces.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options, writes int) error {
+	if r.Writes == nil {
+		r.Writes = make(chan struct{}, max(writes, 1))
+	}
+	byNamespace := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+		return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: o.GetNamespace()}}}
+	})
+	// Only label changes, creations and deletions can change what to badge.
+	labelsOnly := builder.WithPredicates(predicate.LabelChangedPredicate{})
+
+	b := ctrl.NewControllerManagedBy(mgr).
+		Named("badging").
+		For(&corev1.Namespace{}, builder.OnlyMetadata, labelsOnly).
+		Watches(&unionsv1.Membership{}, byNamespace).
+		WithOptions(opts)
+	for _, gvk := range agents.Kinds {
+		obj := &metav1.PartialObjectMetadata{}
+		obj.SetGroupVersionKind(gvk)
+		b = b.WatchesMetadata(obj, byNamespace, labelsOnly)
+	}
+	for _, kind := range unionsv1.UnionKinds {
+		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.namespacesOfUnion))
+	}
+	return b.Complete(r)
+}
+
+// namespacesOfUnion maps a union to the namespaces of the Memberships naming it.
+func (r *Reconciler) namespacesOfUnion(ctx context.Context, o client.Object) []reconcile.Request {
+	members, err := index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
+	if err != nil {
+		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of union")
+		return nil
+	}
+	seen := map[string]bool{}
+	var out []reconcile.Request
+	for _, m := range members {
+		if !seen[m.Namespace] {
+			seen[m.Namespace] = true
+			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Name: m.Namespace}})
+		}
+	}
+	return out
+}

@@ -1,0 +1,71 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package union
+
+import (
+	"cmp"
+	"slices"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+)
+
+// MaxListed bounds the members a union's status lists.
+const MaxListed = 100
+
+// Summarize reports the Memberships naming a union: one entry per Membership
+// (badged members first, then by namespace; at most MaxListed), the number
+// of badged members and of their badged agents.
+func Summarize(ms []unionsv1.Membership) (members []unionsv1.MemberStatus, memberCount, agentCount int32) {
+	byNamespace := map[string]int{}
+	for i := range ms {
+		m := &ms[i]
+		if m.DeletionTimestamp != nil {
+			continue
+		}
+		entry := unionsv1.MemberStatus{Namespace: m.Namespace, Standing: m.Status.Standing}
+		if entry.Standing == "" {
+			entry.Standing = unionsv1.StandingPending
+		}
+		if m.Status.Standing.Badged() {
+			memberCount++
+			agentCount += m.Status.AgentCount
+			entry.Agents = m.Status.AgentCount
+			entry.Role = unionsv1.RoleMember
+			entry.Since = m.Status.ActiveSince
+		}
+		// One entry per namespace (a second Membership is a Duplicate): the
+		// badged one if any.
+		if j, seen := byNamespace[m.Namespace]; seen {
+			if entry.Standing.Badged() {
+				members[j] = entry
+			}
+			continue
+		}
+		byNamespace[m.Namespace] = len(members)
+		members = append(members, entry)
+	}
+	slices.SortFunc(members, func(a, b unionsv1.MemberStatus) int {
+		if a.Standing.Badged() != b.Standing.Badged() {
+			if a.Standing.Badged() {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.Namespace, b.Namespace)
+	})
+	return members[:min(len(members), MaxListed)], memberCount, agentCount
+}

@@ -1,0 +1,77 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package union
+
+import (
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+)
+
+func membership(ns, name string, standing unionsv1.Standing, agents int32) unionsv1.Membership {
+	m := unionsv1.Membership{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+	m.Status.Standing = standing
+	m.Status.AgentCount = agents
+	return m
+}
+
+func TestSummarize(t *testing.T) {
+	deleting := membership("team-z", "gone", unionsv1.StandingActive, 9)
+	deleting.DeletionTimestamp = &metav1.Time{}
+	ms := []unionsv1.Membership{
+		membership("team-c", "a", unionsv1.StandingPending, 0),
+		membership("team-b", "a", unionsv1.StandingActive, 3),
+		membership("team-a", "a", unionsv1.StandingCoolingOff, 2),
+		membership("team-b", "dup", unionsv1.StandingRejected, 0),
+		membership("team-d", "a", "", 0),
+		deleting,
+	}
+	members, count, agents := Summarize(ms)
+	if count != 2 || agents != 5 {
+		t.Errorf("counts = %d members, %d agents; want 2, 5", count, agents)
+	}
+	want := []struct {
+		ns       string
+		standing unionsv1.Standing
+	}{
+		{"team-a", unionsv1.StandingCoolingOff},
+		{"team-b", unionsv1.StandingActive},
+		{"team-c", unionsv1.StandingPending},
+		{"team-d", unionsv1.StandingPending},
+	}
+	if len(members) != len(want) {
+		t.Fatalf("members = %+v, want %d entries", members, len(want))
+	}
+	for i, w := range want {
+		if members[i].Namespace != w.ns || members[i].Standing != w.standing {
+			t.Errorf("members[%d] = %s/%s, want %s/%s", i, members[i].Namespace, members[i].Standing, w.ns, w.standing)
+		}
+	}
+}
+
+func TestSummarizeIsBounded(t *testing.T) {
+	var ms []unionsv1.Membership
+	for i := range 250 {
+		ms = append(ms, membership("ns-"+string(rune('a'+i%26))+string(rune('a'+i/26)), "m", unionsv1.StandingActive, 1))
+	}
+	members, count, agents := Summarize(ms)
+	if len(members) != MaxListed || count != 250 || agents != 250 {
+		t.Errorf("len(members)=%d count=%d agents=%d; want %d, 250, 250", len(members), count, agents, MaxListed)
+	}
+}

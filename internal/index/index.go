@@ -1,0 +1,62 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+// Package index registers the field indexes the controllers look objects up
+// by, so that no controller lists more than it needs.
+package index
+
+import (
+	"context"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+)
+
+// MembershipUnion indexes Memberships by the union they name, as Kind/name.
+const MembershipUnion = "spec.union"
+
+// UnionKey is the index value of a union reference.
+func UnionKey(ref unionsv1.UnionReference) string { return ref.String() }
+
+// FederationParent indexes Federations by spec.parent.
+const FederationParent = "spec.parent"
+
+// Setup registers every index with the manager's cache.
+func Setup(ctx context.Context, mgr manager.Manager) error {
+	indexer := mgr.GetFieldIndexer()
+	if err := indexer.IndexField(ctx, &unionsv1.Membership{}, MembershipUnion, func(o client.Object) []string {
+		return []string{UnionKey(o.(*unionsv1.Membership).Spec.Union)}
+	}); err != nil {
+		return err
+	}
+	return indexer.IndexField(ctx, &unionsv1.Federation{}, FederationParent, func(o client.Object) []string {
+		if p := o.(*unionsv1.Federation).Spec.Parent; p != "" {
+			return []string{p}
+		}
+		return nil
+	})
+}
+
+// MembershipsOf lists the Memberships that name a union, from the cache.
+func MembershipsOf(ctx context.Context, c client.Reader, ref unionsv1.UnionReference) ([]unionsv1.Membership, error) {
+	var list unionsv1.MembershipList
+	if err := c.List(ctx, &list, client.MatchingFields{MembershipUnion: UnionKey(ref)}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
