@@ -1,0 +1,136 @@
+# union-operator — see README.md. `make help` lists the targets.
+
+SHELL := /usr/bin/env bash -o pipefail
+.SHELLFLAGS := -ec
+.DEFAULT_GOAL := help
+
+ROOT := $(shell pwd)
+BIN := $(ROOT)/bin
+KUBEBUILDER_ASSETS ?= $(BIN)/k8s
+export KUBEBUILDER_ASSETS
+DEV_DIR := $(ROOT)/.dev
+KUBECTL := $(BIN)/k8s/kubectl
+CONTROLLER_GEN := $(BIN)/controller-gen
+GOLANGCI_LINT := $(BIN)/golangci-lint
+IMG ?= ghcr.io/kos-dev/union-operator:v0.1.0
+
+# Flags of the operator when make dev runs it as a local process.
+DEV_OPERATOR_FLAGS ?= --health-probe-bind-address=127.0.0.1:18081 --metrics-bind-address=127.0.0.1:18443 --kube-api-qps=200 --kube-api-burst=400
+
+##@ General
+
+.PHONY: help
+help: ## Show this help.
+	@awk 'BEGIN {FS = ":.*##"; printf "Usage: make <target>\n"} /^[a-zA-Z_0-9-]+:.*?##/ { printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2 } /^##@/ { printf "\n\033[1m%s\033[0m\n", substr($$0, 5) }' $(MAKEFILE_LIST)
+
+##@ Development
+
+.PHONY: manifests
+manifests: $(CONTROLLER_GEN) ## Generate CRDs and the manager's ClusterRole from the markers in the code.
+	$(CONTROLLER_GEN) rbac:roleName=manager-role crd paths="./..." output:crd:artifacts:config=config/crd/bases
+
+.PHONY: generate
+generate: $(CONTROLLER_GEN) ## Generate DeepCopy methods.
+	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
+
+.PHONY: fmt
+fmt: ## go fmt.
+	go fmt ./...
+
+.PHONY: vet
+vet: ## go vet (including the e2e and bench packages).
+	go vet ./...
+	go vet -tags e2e ./test/e2e/...
+
+.PHONY: lint
+lint: $(GOLANGCI_LINT) ## Run golangci-lint.
+	$(GOLANGCI_LINT) run ./...
+
+.PHONY: verify
+verify: manifests generate ## Fail when generated files are stale.
+	@git diff --exit-code -- api config || { echo "Generated files are stale: run 'make manifests generate' and commit the result."; exit 1; }
+	@test -z "$$(git status --porcelain -- api config)" || { git status --porcelain -- api config; echo "Untracked generated files: commit them."; exit 1; }
+
+.PHONY: test
+test: controlplane manifests generate fmt vet ## Unit and envtest integration tests against a real API server.
+	go test ./... -coverprofile cover.out
+
+.PHONY: test-e2e
+test-e2e: controlplane build cluster ## End-to-end tests: the built binary against the local cluster.
+	KUBECONFIG=$(DEV_DIR)/kubeconfig go test -tags e2e -count=1 -timeout 30m -v ./test/e2e/...
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for a short while.
+	go test ./internal/audit -run '^$$' -fuzz FuzzAppendVerify -fuzztime 20000x
+	go test ./internal/tally -run '^$$' -fuzz FuzzCountMatchesReference -fuzztime 20000x
+	go test ./internal/tally -run '^$$' -fuzz FuzzParsePercent -fuzztime 20000x
+
+.PHONY: bench
+bench: controlplane build cluster ## Measure badge convergence, writes, memory and expiry lag against a baseline in the same run.
+	KUBECONFIG=$(DEV_DIR)/kubeconfig go run ./test/bench $(BENCH_FLAGS)
+
+##@ Build
+
+.PHONY: build
+build: manifests generate fmt vet ## Build the manager binary.
+	go build -o $(BIN)/manager ./cmd
+
+.PHONY: run
+run: manifests generate ## Run the manager against the cluster in $KUBECONFIG.
+	go run ./cmd
+
+.PHONY: docker-build
+docker-build: ## Build the container image (needs a Docker engine).
+	docker build -t $(IMG) .
+
+##@ Local cluster
+
+.PHONY: controlplane
+controlplane: ## Build the local control plane from source into bin/k8s (once).
+	@hack/build-controlplane.sh
+
+.PHONY: cluster
+cluster: controlplane ## Start the local control plane (etcd, apiserver, controller-manager, scheduler, kwok).
+	@hack/local-cluster/up.sh
+
+.PHONY: dev
+dev: controlplane build cluster ## Local cluster + CRDs + the operator + sample unions, left running.
+	$(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig apply --server-side --force-conflicts -k config/crd
+	$(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig wait --for condition=Established --timeout=60s -f config/crd/bases >/dev/null
+	$(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig apply --server-side --force-conflicts -k config/dev
+	@hack/local-cluster/serviceaccount-kubeconfig.sh union-operator-system union-operator-controller-manager $(DEV_DIR)/operator.kubeconfig
+	@hack/local-cluster/run-operator.sh $(BIN)/manager --kubeconfig $(DEV_DIR)/operator.kubeconfig $(DEV_OPERATOR_FLAGS)
+	$(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig apply --server-side --force-conflicts -k config/samples
+	@hack/dev-ready.sh
+
+.PHONY: dev-down
+dev-down: ## Stop everything make dev started.
+	@hack/local-cluster/down.sh
+
+##@ Deployment
+
+.PHONY: install
+install: manifests ## Install the CRDs into the cluster in $KUBECONFIG.
+	$(KUBECTL) apply --server-side -k config/crd
+
+.PHONY: uninstall
+uninstall: manifests ## Remove the CRDs (and every union) from the cluster in $KUBECONFIG.
+	$(KUBECTL) delete --ignore-not-found -k config/crd
+
+.PHONY: deploy
+deploy: manifests ## Deploy the operator (image $IMG) to the cluster in $KUBECONFIG.
+	cd config/manager && $(KUBECTL) kustomize . >/dev/null
+	$(KUBECTL) kustomize config/default | sed 's|ghcr.io/kos-dev/union-operator:v0.1.0|$(IMG)|' | $(KUBECTL) apply --server-side -f -
+
+.PHONY: undeploy
+undeploy: ## Remove the operator from the cluster in $KUBECONFIG.
+	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found -f -
+
+##@ Tools
+
+$(CONTROLLER_GEN): hack/tools/go.mod
+	cd hack/tools && go build -o $(CONTROLLER_GEN) sigs.k8s.io/controller-tools/cmd/controller-gen
+
+$(GOLANGCI_LINT): hack/tools/lint/go.mod
+	@echo ">> Building golangci-lint from source (first time: a few minutes)"
+	cd hack/tools/lint && go build -o $(GOLANGCI_LINT) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
