@@ -10,7 +10,8 @@ out="${root}/bin/k8s"
 KUBERNETES_VERSION=$(awk '$1=="k8s.io/kubernetes"{print $2}' "${root}/hack/tools/go.mod")
 ETCD_VERSION=$(awk 'NF>=2 && $(NF-1)=="go.etcd.io/etcd/server/v3"{print $NF; exit}' "${root}/hack/tools/etcd/go.mod")
 KWOK_VERSION=v0.8.0
-stamp="kubernetes=${KUBERNETES_VERSION} etcd=${ETCD_VERSION} kwok=${KWOK_VERSION}"
+# Bump recipe when the way the binaries are built changes.
+stamp="kubernetes=${KUBERNETES_VERSION} etcd=${ETCD_VERSION} kwok=${KWOK_VERSION} recipe=2"
 
 binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok)
 complete=true
@@ -26,7 +27,15 @@ echo ">> The first build compiles Kubernetes from source: expect about 5-10 minu
 (
   cd "${root}/hack/tools"
   echo ">>   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl"
-  go build -trimpath -o "${out}/" \
+  # Stamp the release into the binaries, as the Kubernetes build does, so
+  # that the servers and kubectl report v1.37.x rather than a dev version.
+  minor=$(echo "${KUBERNETES_VERSION}" | cut -d. -f2)
+  version_pkgs=(k8s.io/component-base/version k8s.io/client-go/pkg/version)
+  ldflags=""
+  for p in "${version_pkgs[@]}"; do
+    ldflags+=" -X ${p}.gitVersion=${KUBERNETES_VERSION} -X ${p}.gitMajor=1 -X ${p}.gitMinor=${minor} -X ${p}.gitTreeState=clean"
+  done
+  go build -trimpath -ldflags "${ldflags}" -o "${out}/" \
     k8s.io/kubernetes/cmd/kube-apiserver \
     k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler \

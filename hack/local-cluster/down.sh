@@ -13,10 +13,9 @@ case "${1:-}" in
   *) die "usage: $0 [--purge]" ;;
 esac
 
-# Clients first, then the apiserver, then etcd; then anything else with a pid file.
-stop_components operator kwok kube-scheduler kube-controller-manager
-stop_components kube-apiserver
-stop_components etcd
+# The operator, the control plane (clients first), then anything else with a pid file.
+stop_components operator
+stop_cluster
 others=()
 for f in "${PID_DIR}"/*.pid; do
   if [[ -f ${f} ]]; then

@@ -48,7 +48,7 @@ owned_pid() {
   [[ -s ${file} ]] || return 1
   pid=$(<"${file}")
   [[ ${pid} =~ ^[0-9]+$ ]] && running "${pid}" || return 1
-  tr '\0' '\n' <"/proc/${pid}/environ" 2>/dev/null | grep -qxF "${MARKER}" || return 1
+  tr '\0' '\n' <"/proc/${pid}/environ" 2>/dev/null | grep -xF "${MARKER}" >/dev/null || return 1
   echo "${pid}"
 }
 
@@ -84,6 +84,14 @@ stop_components() {
     wait_gone 50 "${pids[@]}" || true
   fi
   for name in "$@"; do rm -f "${PID_DIR}/${name}.pid"; done
+}
+
+# stop_cluster: stops the control plane, clients first: a kube-apiserver with
+# open watches takes up to 60 s to drain them.
+stop_cluster() {
+  stop_components kwok kube-scheduler kube-controller-manager
+  stop_components kube-apiserver
+  stop_components etcd
 }
 
 # wait_gone TENTHS PID...: waits up to TENTHS/10 s for all PIDs to exit.

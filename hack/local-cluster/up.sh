@@ -9,6 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 NODE_NAME=kwok-node-0
+PKI_VERSION=2 # bump when generate_pki changes: forces new certificates
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 
 for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
@@ -26,11 +27,13 @@ fail_with() {
 
 # --- PKI --------------------------------------------------------------------
 
-# issue NAME SUBJECT EXTENSIONS: EC key + certificate signed by the local CA.
+# issue NAME SUBJECT EXTENSIONS: EC key + certificate signed by the local CA
+# (or by pki/${CA} when CA is set).
 issue() {
+  local ca=${CA:-ca}
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "${PKI_DIR}/$1.key" 2>/dev/null
   openssl req -new -key "${PKI_DIR}/$1.key" -subj "$2" 2>/dev/null |
-    openssl x509 -req -CA "${PKI_DIR}/ca.crt" -CAkey "${PKI_DIR}/ca.key" \
+    openssl x509 -req -CA "${PKI_DIR}/${ca}.crt" -CAkey "${PKI_DIR}/${ca}.key" \
       -set_serial "0x$(openssl rand -hex 16)" -days 3650 \
       -extfile <(printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n%s\n' "$3") \
       -out "${PKI_DIR}/$1.crt" 2>/dev/null
@@ -55,18 +58,25 @@ subjectAltName=IP:127.0.0.1,IP:${SERVICE_CIDR%.*/*}.1,DNS:localhost,DNS:kubernet
   issue kube-scheduler "/CN=system:kube-scheduler" "${client_ext}"
   # kwok rewrites node and pod status and deletes pods cluster-wide: keep it simple.
   issue kwok "/O=system:masters/CN=kwok" "${client_ext}"
+  # Front proxy (aggregation layer) CA and client, so the requestheader
+  # authentication of the controllers and of aggregated APIs is configured.
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "${PKI_DIR}/front-proxy-ca.key" 2>/dev/null
+  openssl req -x509 -new -key "${PKI_DIR}/front-proxy-ca.key" -subj "/CN=kos-local-front-proxy-ca" -days 3650 \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign,digitalSignature" \
+    -out "${PKI_DIR}/front-proxy-ca.crt" 2>/dev/null
+  CA=front-proxy-ca issue front-proxy-client "/CN=front-proxy-client" "${client_ext}"
   # Service account token signing key.
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "${PKI_DIR}/sa.key" 2>/dev/null
   openssl pkey -in "${PKI_DIR}/sa.key" -pubout -out "${PKI_DIR}/sa.pub" 2>/dev/null
   chmod 600 "${PKI_DIR}"/*.key
-  touch "${PKI_DIR}/.complete"
+  echo "${PKI_VERSION}" >"${PKI_DIR}/.complete"
 }
 
 # write_kubeconfig FILE CERT_NAME: kubeconfig authenticating with pki/CERT_NAME.{crt,key}.
 write_kubeconfig() {
   (
     umask 077
-    cat >"$1" <<EOF
+    cat >"$1.tmp" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
@@ -86,6 +96,7 @@ contexts:
     user: $2
 current-context: kos-local
 EOF
+    mv "$1.tmp" "$1"
   )
 }
 
@@ -119,6 +130,9 @@ metadata:
     kubernetes.io/os: linux
     kubernetes.io/arch: amd64
 status:
+  addresses:
+  - {type: InternalIP, address: 10.240.0.10}
+  - {type: Hostname, address: ${NODE_NAME}}
   allocatable: {cpu: "64", memory: 256Gi, pods: "1000"}
   capacity: {cpu: "64", memory: 256Gi, pods: "1000"}
 EOF
@@ -130,126 +144,161 @@ EOF
   done
 }
 
-# --- fast path ----------------------------------------------------------------
+# --- components ---------------------------------------------------------------
 
-all_running() {
-  local c
-  for c in "${COMPONENTS[@]}"; do owned_pid "${c}" >/dev/null || return 1; done
-  [[ -f ${PKI_DIR}/.complete ]] && apiserver_ready
+start_etcd() {
+  start_component etcd "${BIN_DIR}/etcd" \
+    --name=kos-local \
+    --data-dir="${DEV_DIR}/etcd-data" \
+    --listen-client-urls="http://127.0.0.1:${ETCD_PORT}" \
+    --advertise-client-urls="http://127.0.0.1:${ETCD_PORT}" \
+    --listen-peer-urls="http://127.0.0.1:${ETCD_PEER_PORT}" \
+    --initial-advertise-peer-urls="http://127.0.0.1:${ETCD_PEER_PORT}" \
+    --initial-cluster="kos-local=http://127.0.0.1:${ETCD_PEER_PORT}" \
+    --unsafe-no-fsync=true \
+    --log-level=warn
 }
 
-print_usage() {
-  log "Local cluster ready: ${APISERVER_URL}"
-  echo "   export KUBECONFIG=${ADMIN_KUBECONFIG#"${ROOT}/"}; ${BIN_DIR#"${ROOT}/"}/kubectl get nodes"
+# --endpoint-reconciler-type=none: the "kubernetes" Service would get a loopback
+# endpoint, which Endpoints validation rejects; nothing runs in-cluster anyway.
+# ValidatingAdmissionPolicy is GA and on by default: no extra flag.
+start_kube-apiserver() {
+  start_component kube-apiserver "${BIN_DIR}/kube-apiserver" \
+    --etcd-servers="http://127.0.0.1:${ETCD_PORT}" \
+    --bind-address=127.0.0.1 \
+    --advertise-address=127.0.0.1 \
+    --secure-port="${APISERVER_PORT}" \
+    --tls-cert-file="${PKI_DIR}/apiserver.crt" \
+    --tls-private-key-file="${PKI_DIR}/apiserver.key" \
+    --client-ca-file="${PKI_DIR}/ca.crt" \
+    --requestheader-client-ca-file="${PKI_DIR}/front-proxy-ca.crt" \
+    --requestheader-allowed-names=front-proxy-client \
+    --requestheader-username-headers=X-Remote-User \
+    --requestheader-group-headers=X-Remote-Group \
+    --requestheader-extra-headers-prefix=X-Remote-Extra- \
+    --proxy-client-cert-file="${PKI_DIR}/front-proxy-client.crt" \
+    --proxy-client-key-file="${PKI_DIR}/front-proxy-client.key" \
+    --authorization-mode=Node,RBAC \
+    --enable-admission-plugins=NodeRestriction \
+    --service-account-issuer=https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file="${PKI_DIR}/sa.pub" \
+    --service-account-signing-key-file="${PKI_DIR}/sa.key" \
+    --service-cluster-ip-range="${SERVICE_CIDR}" \
+    --endpoint-reconciler-type=none \
+    --allow-privileged=true \
+    --profiling=false
 }
 
-if all_running; then
-  log "Local cluster already running"
-  ensure_node
-  print_usage
-  exit 0
-fi
+# No node lifecycle controller: no kubelet runs, kwok fakes the node status.
+start_kube-controller-manager() {
+  local kc="${DEV_DIR}/kube-controller-manager.kubeconfig"
+  start_component kube-controller-manager "${BIN_DIR}/kube-controller-manager" \
+    --kubeconfig="${kc}" \
+    --authentication-kubeconfig="${kc}" \
+    --authorization-kubeconfig="${kc}" \
+    --bind-address=127.0.0.1 \
+    --secure-port="${KCM_PORT}" \
+    --controllers='*,-nodelifecycle' \
+    --leader-elect=false \
+    --use-service-account-credentials=true \
+    --service-account-private-key-file="${PKI_DIR}/sa.key" \
+    --root-ca-file="${PKI_DIR}/ca.crt" \
+    --cluster-signing-cert-file="${PKI_DIR}/ca.crt" \
+    --cluster-signing-key-file="${PKI_DIR}/ca.key" \
+    --service-cluster-ip-range="${SERVICE_CIDR}" \
+    --profiling=false
+}
 
-# Something is missing: stop whatever is left over and start everything.
-stop_components kwok kube-scheduler kube-controller-manager
-stop_components kube-apiserver
-stop_components etcd
+start_kube-scheduler() {
+  local kc="${DEV_DIR}/kube-scheduler.kubeconfig"
+  start_component kube-scheduler "${BIN_DIR}/kube-scheduler" \
+    --kubeconfig="${kc}" \
+    --authentication-kubeconfig="${kc}" \
+    --authorization-kubeconfig="${kc}" \
+    --bind-address=127.0.0.1 \
+    --secure-port="${SCHEDULER_PORT}" \
+    --leader-elect=false \
+    --profiling=false
+}
+
+# kwok takes its Stage objects as config files (--config, repeatable); with no
+# stage at all it refuses to start.
+start_kwok() {
+  local stage
+  local -a stages=()
+  for stage in "${BIN_DIR}"/kwok-stages/*.yaml; do
+    if [[ -f ${stage} ]]; then stages+=("--config=${stage}"); fi
+  done
+  ((${#stages[@]} > 0)) || die "no kwok stages in ${BIN_DIR}/kwok-stages"
+  start_component kwok "${BIN_DIR}/kwok" \
+    --kubeconfig="${DEV_DIR}/kwok.kubeconfig" \
+    --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --cidr="${POD_CIDR}" \
+    "${stages[@]}"
+}
+
+# ensure NAME: start NAME unless it is already running.
+started=()
+ensure() {
+  if ! owned_pid "$1" >/dev/null; then
+    log "Starting $1"
+    "start_$1"
+    started+=("$1")
+  fi
+}
+
+# ensure_healthy NAME GRACE TIMEOUT CHECK...: like ensure, then waits for CHECK.
+# A running process that stays unhealthy for GRACE seconds is restarted: e.g. a
+# kube-apiserver told to stop keeps its pid for up to 60 s while draining watches.
+ensure_healthy() {
+  local name=$1 grace=$2 timeout=$3
+  shift 3
+  if owned_pid "${name}" >/dev/null && ! wait_until "${grace}" "${name}" "$@" 2>/dev/null; then
+    log "${name} is running but not healthy: restarting it"
+    stop_components "${name}"
+  fi
+  ensure "${name}"
+  wait_until "${timeout}" "${name}" "$@" || fail_with "${name}" "${name} is not healthy"
+}
+
+etcd_healthy() { curl -sf --max-time 2 "http://127.0.0.1:${ETCD_PORT}/health" | grep '"health":"true"' >/dev/null; }
+default_sa() { kubectl_admin get serviceaccount default --namespace default; }
+
+# --- main -----------------------------------------------------------------------
 
 mkdir -p "${DEV_DIR}" "${LOG_DIR}" "${PID_DIR}" "${DEV_DIR}/etcd-data"
 chmod 700 "${DEV_DIR}/etcd-data"
-[[ -f ${PKI_DIR}/.complete ]] || generate_pki
+if [[ $(cat "${PKI_DIR}/.complete" 2>/dev/null) != "${PKI_VERSION}" ]]; then
+  # New certificates: nothing still running from before can use them.
+  stop_cluster
+  generate_pki
+fi
 write_kubeconfig "${ADMIN_KUBECONFIG}" admin
 for c in kube-controller-manager kube-scheduler kwok; do
   write_kubeconfig "${DEV_DIR}/${c}.kubeconfig" "${c}"
 done
 
-# --- etcd ---------------------------------------------------------------------
-
-log "Starting etcd on 127.0.0.1:${ETCD_PORT}"
-start_component etcd "${BIN_DIR}/etcd" \
-  --name=kos-local \
-  --data-dir="${DEV_DIR}/etcd-data" \
-  --listen-client-urls="http://127.0.0.1:${ETCD_PORT}" \
-  --advertise-client-urls="http://127.0.0.1:${ETCD_PORT}" \
-  --listen-peer-urls="http://127.0.0.1:${ETCD_PEER_PORT}" \
-  --initial-advertise-peer-urls="http://127.0.0.1:${ETCD_PEER_PORT}" \
-  --initial-cluster="kos-local=http://127.0.0.1:${ETCD_PEER_PORT}" \
-  --unsafe-no-fsync=true \
-  --log-level=warn
-etcd_healthy() { curl -sf --max-time 2 "http://127.0.0.1:${ETCD_PORT}/health" | grep -q '"health":"true"'; }
-wait_until 20 etcd etcd_healthy || fail_with etcd "etcd did not become healthy"
-
-# --- kube-apiserver -----------------------------------------------------------
-
-log "Starting kube-apiserver on ${APISERVER_URL}"
-# --endpoint-reconciler-type=none: the "kubernetes" Service would get a loopback
-# endpoint, which Endpoints validation rejects; nothing runs in-cluster anyway.
-start_component kube-apiserver "${BIN_DIR}/kube-apiserver" \
-  --etcd-servers="http://127.0.0.1:${ETCD_PORT}" \
-  --bind-address=127.0.0.1 \
-  --advertise-address=127.0.0.1 \
-  --secure-port="${APISERVER_PORT}" \
-  --tls-cert-file="${PKI_DIR}/apiserver.crt" \
-  --tls-private-key-file="${PKI_DIR}/apiserver.key" \
-  --client-ca-file="${PKI_DIR}/ca.crt" \
-  --authorization-mode=Node,RBAC \
-  --enable-admission-plugins=NodeRestriction \
-  --service-account-issuer=https://kubernetes.default.svc.cluster.local \
-  --service-account-key-file="${PKI_DIR}/sa.pub" \
-  --service-account-signing-key-file="${PKI_DIR}/sa.key" \
-  --service-cluster-ip-range="${SERVICE_CIDR}" \
-  --endpoint-reconciler-type=none \
-  --allow-privileged=true \
-  --profiling=false
-wait_until 60 "kube-apiserver /readyz" apiserver_ready || fail_with kube-apiserver "kube-apiserver did not become ready"
-
-# --- controllers, scheduler, kwok -----------------------------------------------
-
-log "Starting kube-controller-manager, kube-scheduler and kwok"
-# No node lifecycle controller: nothing runs a kubelet, kwok fakes node status.
-start_component kube-controller-manager "${BIN_DIR}/kube-controller-manager" \
-  --kubeconfig="${DEV_DIR}/kube-controller-manager.kubeconfig" \
-  --authentication-kubeconfig="${DEV_DIR}/kube-controller-manager.kubeconfig" \
-  --authorization-kubeconfig="${DEV_DIR}/kube-controller-manager.kubeconfig" \
-  --bind-address=127.0.0.1 \
-  --secure-port="${KCM_PORT}" \
-  --controllers='*,-nodelifecycle' \
-  --leader-elect=false \
-  --use-service-account-credentials=true \
-  --service-account-private-key-file="${PKI_DIR}/sa.key" \
-  --root-ca-file="${PKI_DIR}/ca.crt" \
-  --cluster-signing-cert-file="${PKI_DIR}/ca.crt" \
-  --cluster-signing-key-file="${PKI_DIR}/ca.key" \
-  --service-cluster-ip-range="${SERVICE_CIDR}" \
-  --profiling=false
-
-start_component kube-scheduler "${BIN_DIR}/kube-scheduler" \
-  --kubeconfig="${DEV_DIR}/kube-scheduler.kubeconfig" \
-  --authentication-kubeconfig="${DEV_DIR}/kube-scheduler.kubeconfig" \
-  --authorization-kubeconfig="${DEV_DIR}/kube-scheduler.kubeconfig" \
-  --bind-address=127.0.0.1 \
-  --secure-port="${SCHEDULER_PORT}" \
-  --leader-elect=false \
-  --profiling=false
-
-# kwok reads Stage objects from --config (repeatable); without any it refuses to start.
-kwok_args=()
-for stage in "${BIN_DIR}"/kwok-stages/*.yaml; do
-  [[ -f ${stage} ]] && kwok_args+=("--config=${stage}")
-done
-((${#kwok_args[@]} > 0)) || die "no kwok stages in ${BIN_DIR}/kwok-stages"
-start_component kwok "${BIN_DIR}/kwok" \
-  --kubeconfig="${DEV_DIR}/kwok.kubeconfig" \
-  --manage-all-nodes=false \
-  --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr="${POD_CIDR}" \
-  "${kwok_args[@]}"
-
+# Only what is not running gets (re)started: the apiserver and the controllers
+# reconnect by themselves, and kwok forgets the pod IPs it handed out on restart.
+ensure_healthy etcd 5 20 etcd_healthy
+ensure_healthy kube-apiserver 10 60 apiserver_ready
+ensure kube-controller-manager
+ensure kube-scheduler
+ensure kwok
 ensure_node
-default_sa() { kubectl_admin get serviceaccount default --namespace default; }
 wait_until 30 "the default ServiceAccount" default_sa ||
   fail_with kube-controller-manager "no default ServiceAccount"
 for c in "${COMPONENTS[@]}"; do
   owned_pid "${c}" >/dev/null || fail_with "${c}" "${c} exited"
 done
-print_usage
+
+if ((${#started[@]} == 0)); then
+  log "Local cluster already running"
+fi
+log "Local cluster ready: ${APISERVER_URL}"
+kubeconfig=${ADMIN_KUBECONFIG} kubectl=${BIN_DIR}/kubectl
+if [[ ${PWD} == "${ROOT}" ]]; then
+  kubeconfig=${kubeconfig#"${ROOT}/"} kubectl=${kubectl#"${ROOT}/"}
+fi
+echo "   export KUBECONFIG=${kubeconfig}; ${kubectl} get nodes"

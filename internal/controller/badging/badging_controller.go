@@ -48,6 +48,8 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 	// Writes bounds the badge writes in flight across all namespaces.
 	Writes chan struct{}
+
+	inflight *inflight
 }
 
 // Reconcile puts the desired badges on the namespace and its agents.
@@ -83,19 +85,27 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 			mu.Lock()
 			errs = append(errs, fmt.Errorf("badging %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, klog.KObj(obj), err))
 			mu.Unlock()
+			return
 		}
+		r.inflight.record(obj, want)
+	}
+	needsWrite := func(obj *metav1.PartialObjectMetadata, want badge.Set) bool {
+		if want.Matches(obj.GetLabels()) {
+			r.inflight.settle(obj)
+			return false
+		}
+		// A terminating object takes no new badges; an object is never
+		// re-created by a badge write (see apply).
+		return obj.GetDeletionTimestamp() == nil && !r.inflight.pending(obj, want)
 	}
 	for i, obj := range objects {
-		if perObject[i].Matches(obj.GetLabels()) || obj.GetDeletionTimestamp() != nil {
-			continue
+		if needsWrite(obj, perObject[i]) {
+			r.Writes <- struct{}{}
+			wg.Add(1)
+			go write(obj, perObject[i])
 		}
-		r.Writes <- struct{}{}
-		wg.Add(1)
-		go write(obj, perObject[i])
 	}
-	// A terminating namespace takes no new badges; an object is never
-	// re-created by a badge write (see apply).
-	if !nsBadges.Matches(ns.GetLabels()) && ns.GetDeletionTimestamp() == nil {
+	if needsWrite(ns, nsBadges) {
 		r.Writes <- struct{}{}
 		wg.Add(1)
 		go write(ns, nsBadges)

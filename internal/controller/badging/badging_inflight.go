@@ -1,0 +1,90 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package badging
+
+import (
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kos-dev/union-operator/internal/badge"
+)
+
+// inflight remembers badge writes the cache has not caught up with yet. A
+// namespace is often reconciled again before the watch delivers the result of
+// its last writes (new Pods keep arriving); without this, that reconcile
+// would see the old labels and write the same badges a second time.
+type inflight struct {
+	mu sync.Mutex
+	m  map[types.UID]written
+}
+
+// written is a write the cache had not seen when last looked at.
+type written struct {
+	// staleVersion is the resourceVersion the object had before the write.
+	staleVersion string
+	want         string
+}
+
+func newInflight() *inflight { return &inflight{m: map[types.UID]written{}} }
+
+// pending reports whether want was already written to obj and the cache still
+// holds the version from before that write: the write is on its way.
+func (f *inflight) pending(obj metav1.Object, want badge.Set) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	w, ok := f.m[obj.GetUID()]
+	if !ok {
+		return false
+	}
+	if w.staleVersion == obj.GetResourceVersion() && w.want == canonical(want) {
+		return true
+	}
+	// The cache moved on (or the wish changed): judge the object afresh.
+	delete(f.m, obj.GetUID())
+	return false
+}
+
+// record notes that want was written to obj, as observed at its current version.
+func (f *inflight) record(obj metav1.Object, want badge.Set) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.m[obj.GetUID()] = written{staleVersion: obj.GetResourceVersion(), want: canonical(want)}
+}
+
+// settle forgets obj: its labels are as wanted.
+func (f *inflight) settle(obj metav1.Object) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.m, obj.GetUID())
+}
+
+func canonical(s badge.Set) string {
+	keys := slices.Sorted(maps.Keys(s))
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(string(s[k]))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
