@@ -12,6 +12,7 @@ DEV_DIR := $(ROOT)/.dev
 KUBECTL := $(BIN)/k8s/kubectl
 CONTROLLER_GEN := $(BIN)/controller-gen
 GOLANGCI_LINT := $(BIN)/golangci-lint
+HELM := $(BIN)/helm
 IMG ?= ghcr.io/kos-dev/union-operator:v0.1.0
 
 # Flags of the operator when make dev runs it as a local process.
@@ -72,8 +73,9 @@ bench: controlplane build cluster ## Measure badge convergence, writes, memory a
 ##@ Build
 
 .PHONY: build
-build: manifests generate fmt vet ## Build the manager binary.
+build: manifests generate fmt vet ## Build the manager binary and the kubectl plugin.
 	go build -o $(BIN)/manager ./cmd
+	go build -o $(BIN)/kubectl-unions ./cmd/kubectl-unions
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in $KUBECONFIG.
@@ -126,10 +128,28 @@ deploy: manifests ## Deploy the operator (image $IMG) to the cluster in $KUBECON
 undeploy: ## Remove the operator from the cluster in $KUBECONFIG.
 	$(KUBECTL) kustomize config/default | $(KUBECTL) delete --ignore-not-found -f -
 
+.PHONY: helm-chart
+helm-chart: manifests ## Generate the Helm chart in dist/chart from config/default.
+	@hack/helm/generate.sh
+
+.PHONY: helm-lint
+helm-lint: $(HELM) ## Lint and render the Helm chart; dry-run it against make dev's cluster when that runs.
+	$(HELM) lint --strict dist/chart
+	$(HELM) template union-operator dist/chart --namespace union-operator-system >/dev/null
+	@if [[ -f $(DEV_DIR)/kubeconfig ]] && $(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig get --raw /readyz --request-timeout=5s >/dev/null 2>&1; then \
+		echo ">> Server-side dry-run of the chart against the local cluster (writes nothing)"; \
+		$(HELM) template union-operator dist/chart --namespace default \
+			| $(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig apply --server-side --force-conflicts --field-manager=helm-lint --dry-run=server -f -; \
+	else echo ">> Skipping the server-side dry-run: the local cluster is not running (make cluster)"; fi
+
 ##@ Tools
 
 $(CONTROLLER_GEN): hack/tools/go.mod
 	cd hack/tools && go build -o $(CONTROLLER_GEN) sigs.k8s.io/controller-tools/cmd/controller-gen
+
+$(HELM): hack/tools/helm/go.mod
+	@echo ">> Building helm from source (first time: a few minutes)"
+	cd hack/tools/helm && go build -ldflags "-X helm.sh/helm/v4/internal/version.version=$$(awk '$$1=="require" && $$2=="helm.sh/helm/v4" {print $$3}' go.mod)" -o $(HELM) helm.sh/helm/v4/cmd/helm
 
 $(GOLANGCI_LINT): hack/tools/lint/go.mod
 	@echo ">> Building golangci-lint from source (first time: a few minutes)"

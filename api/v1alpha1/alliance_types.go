@@ -60,11 +60,15 @@ type Standard struct {
 // PreemptiveDefense keeps member agents available through PodDisruptionBudgets.
 // +kubebuilder:validation:XValidation:rule="has(self.minAvailable) != has(self.maxUnavailable)",message="exactly one of minAvailable or maxUnavailable must be set"
 type PreemptiveDefense struct {
-	// minAvailable of each member agent workload's PodDisruptionBudget.
+	// minAvailable of each member agent workload's PodDisruptionBudget: a
+	// number of Pods or a percentage.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : self.matches('^(100|[1-9]?[0-9])%$')",message="minAvailable must be a non-negative number or a percentage from 0% to 100%"
 	MinAvailable *intstr.IntOrString `json:"minAvailable,omitempty"`
-	// maxUnavailable of each member agent workload's PodDisruptionBudget.
+	// maxUnavailable of each member agent workload's PodDisruptionBudget: a
+	// number of Pods or a percentage.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : self.matches('^(100|[1-9]?[0-9])%$')",message="maxUnavailable must be a non-negative number or a percentage from 0% to 100%"
 	MaxUnavailable *intstr.IntOrString `json:"maxUnavailable,omitempty"`
 }
 
@@ -74,7 +78,9 @@ type ReactiveDefense struct {
 	// desired available replicas before reserves are scaled.
 	// +required
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s')",message="unavailableFor must not be negative"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="unavailableFor must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) >= duration('0s')",message="unavailableFor must not be negative"
 	UnavailableFor metav1.Duration `json:"unavailableFor"`
 }
 
@@ -228,5 +234,5 @@ type AllianceList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Alliance{}, &AllianceList{})
+	register(&Alliance{}, &AllianceList{})
 }

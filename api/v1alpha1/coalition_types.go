@@ -105,7 +105,9 @@ type Council struct {
 	// term is how long a council sits before seats rotate.
 	// +required
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('1m')",message="term must be at least 1m"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="term must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) >= duration('1m')",message="term must be at least 1m"
 	Term metav1.Duration `json:"term"`
 	// selection is Rotation (round-robin) or Election (by Proposals).
 	// +optional
@@ -126,7 +128,9 @@ type CoalitionSpec struct {
 	// duration of the coalition from its creation; exclusive with expiresAt.
 	// +optional
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="duration must be positive"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="duration must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) > duration('0s')",message="duration must be positive"
 	Duration *metav1.Duration `json:"duration,omitempty"`
 
 	// expiresAt is the coalition's deadline; exclusive with duration.
@@ -189,8 +193,14 @@ type GoalStatus struct {
 // CouncilSeat is one agent on the council.
 type CouncilSeat struct {
 	// namespace of the agent.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	Namespace string `json:"namespace"`
-	// agent is the agent's name.
+	// agent is the agent's name: the value of its unions.kos.dev/agent label.
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=63
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`
 	Agent string `json:"agent"`
 }
 
@@ -239,7 +249,7 @@ type CoalitionStatus struct {
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Members",type=integer,JSONPath=`.status.memberCount`
 // +kubebuilder:printcolumn:name="Agents",type=integer,JSONPath=`.status.agentCount`
-// +kubebuilder:printcolumn:name="Expires",type=date,JSONPath=`.status.expiresAt`
+// +kubebuilder:printcolumn:name="Expires",type=string,JSONPath=`.status.expiresAt`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
@@ -267,5 +277,5 @@ type CoalitionList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Coalition{}, &CoalitionList{})
+	register(&Coalition{}, &CoalitionList{})
 }

@@ -18,6 +18,7 @@ package v1alpha1
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // Label keys and values shared by every union kind.
@@ -111,7 +112,9 @@ type Separation struct {
 	// Defaults to 0 for coalitions and 24h for alliances and federations.
 	// +optional
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s')",message="coolOff must not be negative"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="coolOff must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) >= duration('0s')",message="coolOff must not be negative"
 	CoolOff *metav1.Duration `json:"coolOff,omitempty"`
 
 	// mediators are namespaces whose approval (a Ballot on the treaty) an
@@ -127,7 +130,9 @@ type Separation struct {
 	// before it may rejoin. Defaults to 0.
 	// +optional
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s')",message="reintegrationAfter must not be negative"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="reintegrationAfter must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) >= duration('0s')",message="reintegrationAfter must not be negative"
 	ReintegrationAfter *metav1.Duration `json:"reintegrationAfter,omitempty"`
 }
 
@@ -201,6 +206,11 @@ type FormerMember struct {
 	// unilateral is true when the member left without an Effective treaty.
 	// +optional
 	Unilateral bool `json:"unilateral,omitempty"`
+	// membershipUID identifies the Membership that left: the one the treaty
+	// separated (it stays Separated even if the treaty is deleted), or the
+	// deleted one of a unilateral exit (recorded exactly once).
+	// +optional
+	MembershipUID types.UID `json:"membershipUID,omitempty"`
 }
 
 // UnionStatus is the status every union kind shares.

@@ -72,7 +72,9 @@ type ExitTreatySpec struct {
 	// separation.coolOff (which is also the default).
 	// +optional
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) >= duration('0s')",message="coolOff must not be negative"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="coolOff must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) >= duration('0s')",message="coolOff must not be negative"
 	CoolOff *metav1.Duration `json:"coolOff,omitempty"`
 
 	// assets says what happens to union-made objects in this namespace, by kind.
@@ -161,7 +163,7 @@ type ExitTreatyStatus struct {
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.status) || !has(oldSelf.status.phase) || !(oldSelf.status.phase in ['CoolingOff', 'Effective']) || (has(self.spec.assets) == has(oldSelf.spec.assets) && (!has(self.spec.assets) || self.spec.assets == oldSelf.spec.assets))",message="the terms of an ExitTreaty are immutable once it is cooling off: assets cannot change; only withdrawn may"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.status) || !has(oldSelf.status.phase) || !(oldSelf.status.phase in ['CoolingOff', 'Effective']) || (has(self.spec.responsibilities) == has(oldSelf.spec.responsibilities) && (!has(self.spec.responsibilities) || self.spec.responsibilities == oldSelf.spec.responsibilities))",message="the terms of an ExitTreaty are immutable once it is cooling off: responsibilities cannot change; only withdrawn may"
 // +kubebuilder:validation:XValidation:rule="!has(oldSelf.status) || !has(oldSelf.status.phase) || !(oldSelf.status.phase in ['CoolingOff', 'Effective']) || (has(self.spec.commitments) == has(oldSelf.spec.commitments) && (!has(self.spec.commitments) || self.spec.commitments == oldSelf.spec.commitments))",message="the terms of an ExitTreaty are immutable once it is cooling off: commitments cannot change; only withdrawn may"
-// +kubebuilder:validation:XValidation:rule="!has(oldSelf.status) || !has(oldSelf.status.phase) || oldSelf.status.phase != 'Effective' || has(self.spec.withdrawn) == has(oldSelf.spec.withdrawn) && (!has(self.spec.withdrawn) || self.spec.withdrawn == oldSelf.spec.withdrawn)",message="an Effective ExitTreaty can no longer be withdrawn"
+// +kubebuilder:validation:XValidation:rule="!has(oldSelf.status) || !has(oldSelf.status.phase) || oldSelf.status.phase != 'Effective' || (has(self.spec.withdrawn) && self.spec.withdrawn) == (has(oldSelf.spec.withdrawn) && oldSelf.spec.withdrawn)",message="an Effective ExitTreaty can no longer be withdrawn"
 // +kubebuilder:printcolumn:name="Union",type=string,JSONPath=`.spec.union.name`
 // +kubebuilder:printcolumn:name="Kind",type=string,JSONPath=`.spec.union.kind`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
@@ -194,5 +196,5 @@ type ExitTreatyList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&ExitTreaty{}, &ExitTreatyList{})
+	register(&ExitTreaty{}, &ExitTreatyList{})
 }

@@ -42,6 +42,9 @@ type ConstitutionObject struct {
 }
 
 // Parameter declares a standard's parameter members may override locally.
+// With bounds, the parameter is a number and its default lies within them.
+// +kubebuilder:validation:XValidation:rule="!has(self.min) || !has(self.max) || !self.min.matches('^-?[0-9]+([.][0-9]+)?$') || !self.max.matches('^-?[0-9]+([.][0-9]+)?$') || double(self.min) <= double(self.max)",message="min must not be greater than max"
+// +kubebuilder:validation:XValidation:rule="(!has(self.min) || !self.min.matches('^-?[0-9]+([.][0-9]+)?$') || (self.default.matches('^-?[0-9]+([.][0-9]+)?$') && double(self.default) >= double(self.min))) && (!has(self.max) || !self.max.matches('^-?[0-9]+([.][0-9]+)?$') || (self.default.matches('^-?[0-9]+([.][0-9]+)?$') && double(self.default) <= double(self.max)))",message="default must be a number between min and max"
 type Parameter struct {
 	// default value.
 	// +required
@@ -50,10 +53,12 @@ type Parameter struct {
 	// min is the lowest value a member may set (numbers only).
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^-?[0-9]+([.][0-9]+)?$')",message="min must be a number, such as 1 or 0.5"
 	Min string `json:"min,omitempty"`
 	// max is the highest value a member may set (numbers only).
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^-?[0-9]+([.][0-9]+)?$')",message="max must be a number, such as 10 or 2.5"
 	Max string `json:"max,omitempty"`
 }
 
@@ -77,6 +82,8 @@ type Constitution struct {
 	// namespaceLabels set on every member Namespace.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=32
+	// +kubebuilder:validation:XValidation:rule="self.all(k, k.size() <= 317 && k.matches('^([a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$'))",message="namespaceLabels keys must be label keys, such as example.com/tier"
+	// +kubebuilder:validation:XValidation:rule="self.all(k, self[k].size() <= 63)",message="namespaceLabels values must be at most 63 characters"
 	NamespaceLabels map[string]string `json:"namespaceLabels,omitempty"`
 	// objects propagated into every member namespace.
 	// +optional
@@ -119,7 +126,9 @@ type Governance struct {
 	// +optional
 	// +kubebuilder:default="72h"
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="votingPeriod must be positive"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="votingPeriod must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) > duration('0s')",message="votingPeriod must be positive"
 	VotingPeriod *metav1.Duration `json:"votingPeriod,omitempty"`
 	// strata is Bloc (a child federation casts one vote) or Direct.
 	// +optional
@@ -257,5 +266,5 @@ type FederationList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Federation{}, &FederationList{})
+	register(&Federation{}, &FederationList{})
 }

@@ -69,7 +69,9 @@ type ProposalSpec struct {
 	// governance.votingPeriod (72h).
 	// +optional
 	// +kubebuilder:validation:Type=string
-	// +kubebuilder:validation:XValidation:rule="duration(self) > duration('0s')",message="closesAfter must be positive"
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$')",message="closesAfter must be a duration such as 30s, 15m or 72h"
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|ms|s|m|h))+)$') || duration(self) > duration('0s')",message="closesAfter must be positive"
 	ClosesAfter *metav1.Duration `json:"closesAfter,omitempty"`
 }
 
@@ -168,6 +170,7 @@ type BallotSubject struct {
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
+	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
 	Name string `json:"name"`
 }
 
@@ -237,5 +240,5 @@ type BallotList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Proposal{}, &ProposalList{}, &Ballot{}, &BallotList{})
+	register(&Proposal{}, &ProposalList{}, &Ballot{}, &BallotList{})
 }

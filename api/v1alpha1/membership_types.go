@@ -147,5 +147,5 @@ type MembershipList struct {
 }
 
 func init() {
-	SchemeBuilder.Register(&Membership{}, &MembershipList{})
+	register(&Membership{}, &MembershipList{})
 }

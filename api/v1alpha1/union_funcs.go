@@ -20,14 +20,15 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
+	"k8s.io/apimachinery/pkg/runtime"
 )
 
 // Union is implemented by the three union kinds, so that membership,
 // badging and separation treat them alike.
 // +kubebuilder:object:generate=false
 type Union interface {
-	client.Object
+	metav1.Object
+	runtime.Object
 	// UnionKind is Coalition, Alliance or Federation.
 	UnionKind() UnionKind
 	// Terms are the terms every union kind shares.

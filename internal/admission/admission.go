@@ -16,7 +16,8 @@ limitations under the License.
 
 // Package admission decides a Membership's standing from observed facts: is
 // the union there and live, does it admit the namespace, is this the one
-// Membership of the namespace for that union. It is pure and table-tested.
+// Membership of the namespace for that union, does an ExitTreaty cool it off
+// or separate it, may it rejoin yet. It is pure and table-tested.
 package admission
 
 import (
@@ -49,8 +50,23 @@ type Facts struct {
 	// EligibleAt is the earliest time the namespace may rejoin after an exit;
 	// zero when it has not left.
 	EligibleAt time.Time
+	// Exit is the ExitTreaty that governs this Membership (cooling off, or
+	// the Effective one that separated it); nil when none does.
+	Exit *Exit
+	// Reintegrate is the Membership's request to rejoin after a separation.
+	Reintegrate bool
 	// Now is the current time.
 	Now time.Time
+}
+
+// Exit is an ExitTreaty as far as a Membership's standing is concerned.
+type Exit struct {
+	// Treaty names the ExitTreaty.
+	Treaty string
+	// Effective is true once the exit took effect, false while it cools off.
+	Effective bool
+	// EffectiveAt is when the exit takes (or took) effect.
+	EffectiveAt time.Time
 }
 
 // Reason is a CamelCase reason with a human message.
@@ -72,6 +88,8 @@ type Decision struct {
 const (
 	ReasonReintegrationWait = "ReintegrationWait"
 	ReasonInvalidSelector   = "InvalidSelector"
+	ReasonSeparated         = "Separated"
+	ReasonCoolingOff        = "CoolingOff"
 )
 
 // Decide returns the standing for the facts.
@@ -87,17 +105,44 @@ func Decide(f Facts) Decision {
 	case f.Ended != nil:
 		return Decision{Standing: unionsv1.StandingEnded, Reason: *f.Ended}
 	}
+	ref := unionsv1.Reference(f.Union).String()
+	waiting := !f.EligibleAt.IsZero() && f.Now.Before(f.EligibleAt)
+	if x := f.Exit; x != nil && x.Effective && (!f.Reintegrate || waiting) {
+		return separated(f, ref, waiting)
+	}
 	if ok, why := Invited(f.Union.Terms().Admission, f.Namespace, f.NamespaceLabels); !ok {
 		return Decision{Standing: unionsv1.StandingPending, Reason: why}
 	}
-	if !f.EligibleAt.IsZero() && f.Now.Before(f.EligibleAt) {
+	if waiting {
 		return Decision{
 			Standing:  unionsv1.StandingPending,
 			Reason:    Reason{ReasonReintegrationWait, "the namespace may rejoin at " + f.EligibleAt.UTC().Format(time.RFC3339)},
 			RecheckAt: f.EligibleAt,
 		}
 	}
-	return Decision{Standing: unionsv1.StandingActive, Reason: Reason{unionsv1.ReasonActive, "member of " + unionsv1.Reference(f.Union).String()}}
+	if x := f.Exit; x != nil && !x.Effective {
+		return Decision{Standing: unionsv1.StandingCoolingOff, Reason: Reason{ReasonCoolingOff,
+			fmt.Sprintf("member of %s, cooling off under ExitTreaty %q until %s; nothing changes until then", ref, x.Treaty, x.EffectiveAt.UTC().Format(time.RFC3339))}}
+	}
+	return Decision{Standing: unionsv1.StandingActive, Reason: Reason{unionsv1.ReasonActive, "member of " + ref}}
+}
+
+// separated is the decision for a Membership an Effective treaty separated,
+// which has not (yet) been re-integrated.
+func separated(f Facts, ref string, waiting bool) Decision {
+	x := f.Exit
+	left := fmt.Sprintf("separated from %s by ExitTreaty %q at %s", ref, x.Treaty, x.EffectiveAt.UTC().Format(time.RFC3339))
+	eligible := f.EligibleAt.UTC().Format(time.RFC3339)
+	switch {
+	case f.Reintegrate: // and still waiting
+		return Decision{Standing: unionsv1.StandingSeparated, RecheckAt: f.EligibleAt,
+			Reason: Reason{ReasonReintegrationWait, left + "; re-integration is refused until " + eligible}}
+	case waiting:
+		return Decision{Standing: unionsv1.StandingSeparated,
+			Reason: Reason{ReasonSeparated, left + "; set spec.reintegrate to rejoin from " + eligible}}
+	}
+	return Decision{Standing: unionsv1.StandingSeparated,
+		Reason: Reason{ReasonSeparated, left + "; set spec.reintegrate to rejoin"}}
 }
 
 // Invited reports whether a union's admission terms admit a namespace, and

@@ -71,6 +71,22 @@ func TestDecide(t *testing.T) {
 		{"union ended", Facts{Union: invited, Namespace: "team-a", Ended: &Reason{"UnionExpired", "expired"}}, unionsv1.StandingEnded, "UnionExpired", time.Time{}},
 		{"reintegration wait", Facts{Union: invited, Namespace: "team-a", EligibleAt: now.Add(time.Hour), Now: now}, unionsv1.StandingPending, ReasonReintegrationWait, now.Add(time.Hour)},
 		{"reintegration over", Facts{Union: invited, Namespace: "team-a", EligibleAt: now, Now: now}, unionsv1.StandingActive, unionsv1.ReasonActive, time.Time{}},
+		{"cooling off keeps the member badged", Facts{Union: invited, Namespace: "team-a", Now: now,
+			Exit: &Exit{Treaty: "leave", EffectiveAt: now.Add(time.Hour)}}, unionsv1.StandingCoolingOff, ReasonCoolingOff, time.Time{}},
+		{"cooling off but no longer invited", Facts{Union: invited, Namespace: "team-b", Now: now,
+			Exit: &Exit{Treaty: "leave", EffectiveAt: now.Add(time.Hour)}}, unionsv1.StandingPending, unionsv1.ReasonNotInvited, time.Time{}},
+		{"separated", Facts{Union: invited, Namespace: "team-a", Now: now, EligibleAt: now.Add(-time.Hour),
+			Exit: &Exit{Treaty: "leave", Effective: true, EffectiveAt: now.Add(-2 * time.Hour)}}, unionsv1.StandingSeparated, ReasonSeparated, time.Time{}},
+		{"separated and waiting, without asking to rejoin", Facts{Union: invited, Namespace: "team-a", Now: now, EligibleAt: now.Add(time.Hour),
+			Exit: &Exit{Treaty: "leave", Effective: true, EffectiveAt: now}}, unionsv1.StandingSeparated, ReasonSeparated, time.Time{}},
+		{"early re-integration refused", Facts{Union: invited, Namespace: "team-a", Now: now, EligibleAt: now.Add(time.Hour), Reintegrate: true,
+			Exit: &Exit{Treaty: "leave", Effective: true, EffectiveAt: now}}, unionsv1.StandingSeparated, ReasonReintegrationWait, now.Add(time.Hour)},
+		{"re-integration on time", Facts{Union: invited, Namespace: "team-a", Now: now, EligibleAt: now, Reintegrate: true,
+			Exit: &Exit{Treaty: "leave", Effective: true, EffectiveAt: now.Add(-time.Hour)}}, unionsv1.StandingActive, unionsv1.ReasonActive, time.Time{}},
+		{"re-integration still needs an invitation", Facts{Union: invited, Namespace: "team-b", Now: now, EligibleAt: now, Reintegrate: true,
+			Exit: &Exit{Treaty: "leave", Effective: true, EffectiveAt: now.Add(-time.Hour)}}, unionsv1.StandingPending, unionsv1.ReasonNotInvited, time.Time{}},
+		{"an ended union ends a separated membership too", Facts{Union: invited, Namespace: "team-a", Now: now, Ended: &Reason{"UnionExpired", "expired"},
+			Exit: &Exit{Treaty: "leave", Effective: true, EffectiveAt: now}}, unionsv1.StandingEnded, "UnionExpired", time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

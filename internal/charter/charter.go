@@ -45,8 +45,10 @@ type Document struct {
 	// Members lists the union's member namespaces with their standing.
 	Members []Member `json:"members,omitempty"`
 	// MemberCount counts Active members (members may be truncated to 100).
-	MemberCount  int32                   `json:"memberCount"`
-	Goals        []unionsv1.GoalStatus   `json:"goals,omitempty"`
+	MemberCount int32 `json:"memberCount"`
+	// Phase is the union's lifecycle phase (coalitions: Forming, Active, ...).
+	Phase        string                  `json:"phase,omitempty"`
+	Goals        []Goal                  `json:"goals,omitempty"`
 	Council      *unionsv1.CouncilStatus `json:"council,omitempty"`
 	ExpiresAt    string                  `json:"expiresAt,omitempty"`
 	Standards    []Standard              `json:"standards,omitempty"`
@@ -60,6 +62,16 @@ type Member struct {
 	Namespace string            `json:"namespace"`
 	Standing  unionsv1.Standing `json:"standing"`
 	Agents    int32             `json:"agents"`
+}
+
+// Goal is a coalition's goal in the charter: what it is and its state.
+type Goal struct {
+	Name        string             `json:"name"`
+	Description string             `json:"description,omitempty"`
+	State       unionsv1.GoalState `json:"state"`
+	MetAt       string             `json:"metAt,omitempty"`
+	// CompletesOn names what meets the goal: "<condition> of <Kind> <namespace>/<name>".
+	CompletesOn string `json:"completesOn,omitempty"`
 }
 
 // Standard is a standard in the charter.
@@ -94,7 +106,8 @@ func Render(u unionsv1.Union, badgeString string, parameters map[string]string) 
 	switch u := u.(type) {
 	case *unionsv1.Coalition:
 		doc.Purpose = u.Spec.Purpose
-		doc.Goals = u.Status.Goals
+		doc.Phase = string(u.Status.Phase)
+		doc.Goals = coalitionGoals(u)
 		doc.Council = u.Status.Council
 		if d := u.Deadline(); !d.IsZero() {
 			doc.ExpiresAt = d.UTC().Format(time.RFC3339)
@@ -116,6 +129,37 @@ func Render(u unionsv1.Union, badgeString string, parameters map[string]string) 
 		doc.Constitution = c
 	}
 	return doc
+}
+
+// coalitionGoals lists a coalition's goals, in the order of its spec, with
+// the state its status reports (Pending until reported otherwise).
+func coalitionGoals(c *unionsv1.Coalition) []Goal {
+	if len(c.Spec.Goals) == 0 {
+		return nil
+	}
+	state := make(map[string]unionsv1.GoalStatus, len(c.Status.Goals))
+	for _, st := range c.Status.Goals {
+		state[st.Name] = st
+	}
+	out := make([]Goal, 0, len(c.Spec.Goals))
+	for _, g := range c.Spec.Goals {
+		goal := Goal{Name: g.Name, Description: g.Description, State: unionsv1.GoalPending}
+		if st, ok := state[g.Name]; ok && st.State != "" {
+			goal.State = st.State
+			if st.MetAt != nil {
+				goal.MetAt = st.MetAt.UTC().Format(time.RFC3339)
+			}
+		}
+		if cp := g.Completion; cp != nil {
+			where := cp.ObjectRef.Name
+			if cp.ObjectRef.Namespace != "" {
+				where = cp.ObjectRef.Namespace + "/" + where
+			}
+			goal.CompletesOn = cp.ConditionType + " of " + cp.ObjectRef.Kind + " " + where
+		}
+		out = append(out, goal)
+	}
+	return out
 }
 
 // Data renders a charter document as ConfigMap data: the whole document as

@@ -36,11 +36,33 @@ func UnionKey(ref unionsv1.UnionReference) string { return ref.String() }
 // FederationParent indexes Federations by spec.parent.
 const FederationParent = "spec.parent"
 
+// ExitTreatyUnion indexes ExitTreaties by the union they leave, as Kind/name.
+const ExitTreatyUnion = "spec.union"
+
+// BallotSubject indexes Ballots by what they vote on, as Kind/namespace/name.
+const BallotSubject = "spec.on"
+
+// SubjectKey is the index value of a Ballot's subject.
+func SubjectKey(kind unionsv1.BallotSubjectKind, namespace, name string) string {
+	return string(kind) + "/" + namespace + "/" + name
+}
+
 // Setup registers every index with the manager's cache.
 func Setup(ctx context.Context, mgr manager.Manager) error {
 	indexer := mgr.GetFieldIndexer()
 	if err := indexer.IndexField(ctx, &unionsv1.Membership{}, MembershipUnion, func(o client.Object) []string {
 		return []string{UnionKey(o.(*unionsv1.Membership).Spec.Union)}
+	}); err != nil {
+		return err
+	}
+	if err := indexer.IndexField(ctx, &unionsv1.ExitTreaty{}, ExitTreatyUnion, func(o client.Object) []string {
+		return []string{UnionKey(o.(*unionsv1.ExitTreaty).Spec.Union)}
+	}); err != nil {
+		return err
+	}
+	if err := indexer.IndexField(ctx, &unionsv1.Ballot{}, BallotSubject, func(o client.Object) []string {
+		on := o.(*unionsv1.Ballot).Spec.On
+		return []string{SubjectKey(on.Kind, on.Namespace, on.Name)}
 	}); err != nil {
 		return err
 	}
@@ -56,6 +78,29 @@ func Setup(ctx context.Context, mgr manager.Manager) error {
 func MembershipsOf(ctx context.Context, c client.Reader, ref unionsv1.UnionReference) ([]unionsv1.Membership, error) {
 	var list unionsv1.MembershipList
 	if err := c.List(ctx, &list, client.MatchingFields{MembershipUnion: UnionKey(ref)}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// ExitTreatiesOf lists the ExitTreaties that leave a union, from the cache;
+// with a namespace, only that namespace's.
+func ExitTreatiesOf(ctx context.Context, c client.Reader, ref unionsv1.UnionReference, namespace string) ([]unionsv1.ExitTreaty, error) {
+	var list unionsv1.ExitTreatyList
+	opts := []client.ListOption{client.MatchingFields{ExitTreatyUnion: UnionKey(ref)}}
+	if namespace != "" {
+		opts = append(opts, client.InNamespace(namespace))
+	}
+	if err := c.List(ctx, &list, opts...); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// BallotsOn lists the Ballots cast on a Proposal or ExitTreaty, from the cache.
+func BallotsOn(ctx context.Context, c client.Reader, kind unionsv1.BallotSubjectKind, namespace, name string) ([]unionsv1.Ballot, error) {
+	var list unionsv1.BallotList
+	if err := c.List(ctx, &list, client.MatchingFields{BallotSubject: SubjectKey(kind, namespace, name)}); err != nil {
 		return nil, err
 	}
 	return list.Items, nil

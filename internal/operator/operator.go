@@ -23,7 +23,10 @@ package operator
 import (
 	"context"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -43,6 +46,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/controller/alliance"
 	"github.com/kos-dev/union-operator/internal/controller/badging"
 	"github.com/kos-dev/union-operator/internal/controller/coalition"
+	"github.com/kos-dev/union-operator/internal/controller/exittreaty"
 	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/controller/membership"
 	"github.com/kos-dev/union-operator/internal/controller/union"
@@ -79,6 +83,11 @@ func CacheOptions() cache.Options {
 
 	byObject := map[client.Object]cache.ByObject{
 		&corev1.ConfigMap{}: {Label: managed},
+		// An alliance's admission policies, budgets and bridges.
+		&admissionregistrationv1.ValidatingAdmissionPolicy{}:        {Label: managed},
+		&admissionregistrationv1.ValidatingAdmissionPolicyBinding{}: {Label: managed},
+		&policyv1.PodDisruptionBudget{}:                             {Label: managed},
+		&networkingv1.NetworkPolicy{}:                               {Label: managed},
 	}
 	for _, gvk := range agents.Kinds {
 		obj := &metav1.PartialObjectMetadata{}
@@ -109,16 +118,23 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 		SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
+	if err := (&exittreaty.Reconciler{Client: c, Clock: cfg.Clock, Recorder: recorder}).
+		SetupWithManager(mgr, opts); err != nil {
+		return err
+	}
 	if err := (&badging.Reconciler{Client: c, Recorder: recorder}).
 		SetupWithManager(mgr, opts, cfg.BadgeWrites); err != nil {
 		return err
 	}
-	if err := (&union.Reconciler[*unionsv1.Coalition]{Client: c, Clock: cfg.Clock, Recorder: recorder,
-		Kind: coalition.Kind{Client: c, Recorder: recorder}}).SetupWithManager(mgr, opts); err != nil {
+	coalitionKind, err := coalition.NewKind(mgr, recorder)
+	if err != nil {
 		return err
 	}
-	if err := (&union.Reconciler[*unionsv1.Alliance]{Client: c, Clock: cfg.Clock, Recorder: recorder,
-		Kind: alliance.Kind{Client: c}}).SetupWithManager(mgr, opts); err != nil {
+	if err := (&union.Reconciler[*unionsv1.Coalition]{Client: c, Clock: cfg.Clock, Recorder: recorder,
+		Kind: coalitionKind}).SetupWithManager(mgr, opts); err != nil {
+		return err
+	}
+	if err := alliance.SetupWithManager(ctx, mgr, opts, cfg.Clock, recorder); err != nil {
 		return err
 	}
 	return (&union.Reconciler[*unionsv1.Federation]{Client: c, Clock: cfg.Clock, Recorder: recorder,

@@ -398,7 +398,7 @@ func FuzzParsePercent(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := ParsePercent(s)
 		if (err == nil) != percentRE.MatchString(s) {
-			t.Fatalf("ParsePercent(%q) error = %v, but PercentPattern match = %v", s, err, !(err == nil))
+			t.Fatalf("ParsePercent(%q) error = %v, but PercentPattern match = %v", s, err, err != nil)
 		}
 		if err != nil {
 			if p != 0 || !strings.Contains(err.Error(), strconv.Quote(s)) {

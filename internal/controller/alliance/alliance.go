@@ -14,24 +14,36 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package alliance holds the phases of an Alliance: a durable union.
+// Package alliance holds an Alliance's phases, plugged into the shared union
+// reconciler: its standards (admission policies and compliance), its
+// reactive defence (disruptions and allies' reserves); and the controllers of
+// what an alliance puts in each member namespace (PodDisruptionBudgets and
+// the bridge NetworkPolicy).
 package alliance
 
 import (
 	"context"
 	"fmt"
 
-	ctrl "sigs.k8s.io/controller-runtime"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/tools/events"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/controller/union"
+	"github.com/kos-dev/union-operator/internal/standards"
 )
 
 // Kind is the Alliance kind of the union reconciler.
 type Kind struct {
+	// Client reads from the cache and writes.
 	Client client.Client
+	// APIReader reads agents in full, uncached: the cache holds them
+	// metadata-only.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
 }
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances,verbs=get;list;watch
@@ -40,16 +52,90 @@ type Kind struct {
 // New implements union.Kind.
 func (Kind) New() *unionsv1.Alliance { return &unionsv1.Alliance{} }
 
-// Watches implements union.Kind.
-func (Kind) Watches(b *ctrl.Builder) *ctrl.Builder { return b }
+// member is a badged member namespace with the agents read for this reconcile.
+type member struct {
+	membership *unionsv1.Membership
+	badgeKey   string
+	objects    []agentObject
+}
 
-// Reconcile implements union.Kind.
-func (Kind) Reconcile(_ context.Context, a *unionsv1.Alliance, _ *union.Scope) (union.Outcome, error) {
+func (m member) namespace() string { return m.membership.Namespace }
+
+// badged reports whether an agent object carries the alliance's badge.
+func (m member) badged(o agentObject) bool {
+	_, ok := o.obj.GetLabels()[m.badgeKey]
+	return ok
+}
+
+// Reconcile implements union.Kind: the phase, the standards (admission
+// policies and compliance) and reactive defence.
+func (k Kind) Reconcile(ctx context.Context, a *unionsv1.Alliance, s *union.Scope) (union.Outcome, error) {
+	now := metav1.NewTime(s.Now)
+	set := standards.Compile(a.Spec.Standards, standards.Options{})
+	if err := k.reconcilePolicies(ctx, a, set); err != nil {
+		return union.Outcome{}, err
+	}
+	members, err := k.observeMembers(ctx, a, s.Memberships, len(set.Compiled) > 0)
+	if err != nil {
+		return union.Outcome{}, err
+	}
+	if err := k.reportCompliance(ctx, a, set, members, now); err != nil {
+		return union.Outcome{}, err
+	}
+	next, err := k.defend(ctx, a, members, s.Now)
+	if err != nil {
+		return union.Outcome{}, err
+	}
+
+	outcome := union.Outcome{RequeueAt: next}
 	if a.Status.MemberCount == 0 {
 		a.Status.Phase = unionsv1.AllianceForming
-		return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: "Forming", Message: "no member has joined yet"}}, nil
+		outcome.Summary = conditions.Summary{State: conditions.Ready, Reason: "Forming", Message: "no member has joined yet"}
+	} else {
+		a.Status.Phase = unionsv1.AllianceActive
+		outcome.Summary = conditions.Summary{State: conditions.Ready, Reason: unionsv1.ReasonActive,
+			Message: fmt.Sprintf("%d members, %d agents", a.Status.MemberCount, a.Status.AgentCount)}
 	}
-	a.Status.Phase = unionsv1.AllianceActive
-	return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: unionsv1.ReasonActive,
-		Message: fmt.Sprintf("%d members, %d agents", a.Status.MemberCount, a.Status.AgentCount)}}, nil
+	if len(set.Invalid) > 0 {
+		outcome.Summary = conditions.Summary{State: conditions.Stalled, Reason: ReasonInvalidStandard,
+			Message: set.Message() + "; fix the expression: the other standards stay in force"}
+	}
+	return outcome, nil
+}
+
+// observeMembers reads, for each badged member, the agents the phases need:
+// badged workloads and bare Pods when there are standards to evaluate, and
+// Deployments and StatefulSets (members' and volunteered reserves) under
+// reactive defence.
+func (k Kind) observeMembers(ctx context.Context, a *unionsv1.Alliance, memberships []unionsv1.Membership, judge bool) ([]member, error) {
+	key := badge.Key(unionsv1.Reference(a))
+	reactive := a.Spec.Defense != nil && a.Spec.Defense.Reactive != nil
+	seen := map[string]bool{}
+	var out []member
+	for i := range memberships {
+		m := &memberships[i]
+		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil || seen[m.Namespace] {
+			continue
+		}
+		seen[m.Namespace] = true
+		volunteers := m.Spec.Reserves != nil
+		want := func(kind string, meta *metav1.PartialObjectMetadata) bool {
+			_, badged := meta.Labels[key]
+			switch kind {
+			case "Deployment", "StatefulSet":
+				return badged && (judge || reactive) || volunteers && reactive
+			default:
+				return badged && judge && standards.Judged(kind, meta)
+			}
+		}
+		var objects []agentObject
+		if judge || reactive {
+			var err error
+			if objects, err = readAgents(ctx, k.Client, k.APIReader, m.Namespace, want); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, member{membership: m, badgeKey: key, objects: objects})
+	}
+	return out, nil
 }

@@ -14,9 +14,12 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package coalition holds the phases of a Coalition: a time-bound union whose
-// expiry is exact (the reconciler requeues for the deadline), with a warning
-// before it and renewal by moving the deadline later.
+// Package coalition holds the phases of a Coalition, a time-bound,
+// purpose-driven union: its expiry is exact (the reconciler requeues for the
+// deadline), with a warning before it and renewal by moving the deadline
+// later; its goals are met when the objects they name report a condition
+// True, watched rather than polled, and may dissolve it; its council seats
+// rotate over the members' badged agents each term, or come from an election.
 package coalition
 
 import (
@@ -27,106 +30,178 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
+	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/controller/union"
+	"github.com/kos-dev/union-operator/internal/goals"
 )
-
-// Reasons of the Expired condition.
-const (
-	ReasonExpiringSoon = "ExpiringSoon"
-	ReasonInForce      = "InForce"
-	ReasonExpired      = "Expired"
-)
-
-// maxWarning caps how long before expiry the warning comes.
-const maxWarning = time.Hour
 
 // Kind is the Coalition kind of the union reconciler.
 type Kind struct {
 	Client   client.Client
 	Recorder events.EventRecorder
+	// goals watches the objects goals complete on; nil tracks no goal.
+	goals *goalWatches
+}
+
+// NewKind returns the Coalition kind with its goal watches, which read the
+// referenced objects with the manager's identity.
+func NewKind(mgr ctrl.Manager, recorder events.EventRecorder) (Kind, error) {
+	dyn, err := dynamic.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	if err != nil {
+		return Kind{}, err
+	}
+	return Kind{
+		Client:   mgr.GetClient(),
+		Recorder: recorder,
+		goals:    newGoalWatches(mgr.GetClient(), mgr.GetRESTMapper(), dyn),
+	}, nil
 }
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions,verbs=get;list;watch;delete
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch
+// +kubebuilder:rbac:groups=authorization.k8s.io,resources=selfsubjectaccessreviews,verbs=create
 
 // New implements union.Kind.
 func (Kind) New() *unionsv1.Coalition { return &unionsv1.Coalition{} }
 
-// Watches implements union.Kind.
-func (Kind) Watches(b *ctrl.Builder) *ctrl.Builder { return b }
-
-// Reconcile implements union.Kind: expiry, its warning, and the phase.
-func (k Kind) Reconcile(ctx context.Context, c *unionsv1.Coalition, s *union.Scope) (union.Outcome, error) {
-	deadline := c.Deadline()
-	c.Status.ExpiresAt = unionsv1.TimePtr(deadline)
-	now := metav1.NewTime(s.Now)
-	gen := c.Generation
-	conds := &c.Status.Conditions
-
-	if !s.Now.Before(deadline) {
-		c.Status.Phase = unionsv1.CoalitionExpired
-		if !meta.IsStatusConditionTrue(*conds, unionsv1.ConditionExpired) {
-			k.event(c, corev1.EventTypeNormal, ReasonExpired, "Coalition expired at %s; badges are removed", deadline.UTC().Format(time.RFC3339))
-		}
-		conditions.Mark(conds, gen, now, unionsv1.ConditionExpired, true, ReasonExpired, "expired at "+deadline.UTC().Format(time.RFC3339))
-		if c.Spec.OnExpiry == unionsv1.ExpiryDelete {
-			return k.deleteOnceDissolved(ctx, c)
-		}
-		return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: ReasonExpired,
-			Message: "the coalition expired at " + deadline.UTC().Format(time.RFC3339) + "; move its deadline later to renew it"}}, nil
+// Watches implements union.Kind: the objects goals complete on, the
+// elections (Passed ElectCouncil proposals) of coalitions, and the deletion
+// of coalitions, which ends their goal watches.
+func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
+	b = b.Watches(&unionsv1.Proposal{}, handler.EnqueueRequestsFromMapFunc(electionOf))
+	if k.goals == nil {
+		return b
 	}
-
-	warnAt := WarningTime(c.CreationTimestamp.Time, deadline)
-	next := deadline
-	if s.Now.Before(warnAt) {
-		next = warnAt
-		conditions.Mark(conds, gen, now, unionsv1.ConditionExpired, false, ReasonInForce, "expires at "+deadline.UTC().Format(time.RFC3339))
-	} else {
-		if cond := meta.FindStatusCondition(*conds, unionsv1.ConditionExpired); cond == nil || cond.Reason != ReasonExpiringSoon {
-			k.event(c, corev1.EventTypeWarning, ReasonExpiringSoon, "Coalition expires at %s, in %s", deadline.UTC().Format(time.RFC3339), deadline.Sub(s.Now).Round(time.Second))
-		}
-		conditions.Mark(conds, gen, now, unionsv1.ConditionExpired, false, ReasonExpiringSoon, "expires at "+deadline.UTC().Format(time.RFC3339))
-	}
-
-	c.Status.Phase = unionsv1.CoalitionActive
-	summary := conditions.Summary{State: conditions.Ready, Reason: unionsv1.ReasonActive,
-		Message: fmt.Sprintf("%d members, %d agents; expires at %s", c.Status.MemberCount, c.Status.AgentCount, deadline.UTC().Format(time.RFC3339))}
-	if c.Status.MemberCount == 0 {
-		c.Status.Phase = unionsv1.CoalitionForming
-		summary.Reason, summary.Message = "Forming", "no member has joined yet; expires at "+deadline.UTC().Format(time.RFC3339)
-	}
-	return union.Outcome{Summary: summary, RequeueAt: next}, nil
+	return b.WatchesRawSource(k.goals).
+		Watches(&unionsv1.Coalition{}, handler.Funcs{
+			DeleteFunc: func(_ context.Context, e event.DeleteEvent, _ workqueue.TypedRateLimitingInterface[reconcile.Request]) {
+				k.goals.Release(e.Object.GetName())
+			},
+		})
 }
 
-// deleteOnceDissolved deletes an expired coalition with onExpiry: Delete once
+// electionOf maps an ElectCouncil proposal to the coalition it is put to.
+func electionOf(_ context.Context, o client.Object) []reconcile.Request {
+	p, ok := o.(*unionsv1.Proposal)
+	if !ok || p.Spec.Union.Kind != unionsv1.KindCoalition || p.Spec.Action.Type != unionsv1.ActionElectCouncil {
+		return nil
+	}
+	return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: p.Spec.Union.Name}}}
+}
+
+// scope is what one reconcile of a coalition observed and concluded so far.
+type scope struct {
+	*union.Scope
+	coalition *unionsv1.Coalition
+	deadline  time.Time
+	// expired: the deadline has passed.
+	expired bool
+	// dissolved: the coalition is dissolved, before or by this reconcile.
+	dissolved bool
+	// next is the earliest instant the coalition changes by time alone.
+	next time.Time
+}
+
+// live reports whether the coalition is in force: neither expired nor dissolved.
+func (s *scope) live() bool { return !s.expired && !s.dissolved }
+
+// requeueAt records an instant the coalition changes by time alone.
+func (s *scope) requeueAt(t time.Time) {
+	if !t.IsZero() && (s.next.IsZero() || t.Before(s.next)) {
+		s.next = t
+	}
+}
+
+// Reconcile implements union.Kind: goals, expiry, council, then the phase.
+func (k Kind) Reconcile(ctx context.Context, c *unionsv1.Coalition, s *union.Scope) (union.Outcome, error) {
+	sc := &scope{Scope: s, coalition: c, deadline: c.Deadline()}
+	sc.expired = !sc.deadline.IsZero() && !s.Now.Before(sc.deadline)
+	// Dissolution is a decided outcome: once recorded, it stands.
+	sc.dissolved = c.Status.Phase == unionsv1.CoalitionDissolved
+
+	if err := k.reconcileGoals(ctx, sc); err != nil {
+		return union.Outcome{}, err
+	}
+	k.reconcileExpiry(sc)
+	if err := k.reconcileCouncil(ctx, sc); err != nil {
+		return union.Outcome{}, err
+	}
+	return k.conclude(ctx, sc)
+}
+
+// conclude sets the phase and the summary, and deletes an ended coalition
+// whose onExpiry is Delete once no member is badged.
+func (k Kind) conclude(ctx context.Context, sc *scope) (union.Outcome, error) {
+	c := sc.coalition
+	expires := sc.deadline.UTC().Format(time.RFC3339)
+	switch {
+	case sc.dissolved:
+		if c.Status.Phase != unionsv1.CoalitionDissolved {
+			k.event(c, corev1.EventTypeNormal, ReasonDissolved, "Dissolve", "Every goal is met: the coalition is dissolved and its members' badges are removed")
+		}
+		c.Status.Phase = unionsv1.CoalitionDissolved
+		conditions.Mark(&c.Status.Conditions, c.Generation, metav1.NewTime(sc.Now), ConditionDissolved, true, ReasonGoalsMet,
+			fmt.Sprintf("every one of the %d goals is met", len(c.Status.Goals)))
+		if sc.expired && c.Spec.OnExpiry == unionsv1.ExpiryDelete {
+			return k.deleteOnceUnbadged(ctx, sc)
+		}
+		if c.Spec.OnExpiry == unionsv1.ExpiryDelete {
+			sc.requeueAt(sc.deadline)
+		}
+		return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: ReasonDissolved,
+			Message: "the coalition was dissolved when every goal was met; a dissolved coalition stays dissolved"}, RequeueAt: sc.next}, nil
+	case sc.expired:
+		c.Status.Phase = unionsv1.CoalitionExpired
+		if c.Spec.OnExpiry == unionsv1.ExpiryDelete {
+			return k.deleteOnceUnbadged(ctx, sc)
+		}
+		return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: ReasonExpired,
+			Message: "the coalition expired at " + expires + "; move its deadline later to renew it"}, RequeueAt: sc.next}, nil
+	}
+	meta.RemoveStatusCondition(&c.Status.Conditions, ConditionDissolved)
+	c.Status.Phase = unionsv1.CoalitionActive
+	summary := conditions.Summary{State: conditions.Ready, Reason: unionsv1.ReasonActive,
+		Message: fmt.Sprintf("%d members, %d agents, %d of %d goals met; expires at %s",
+			c.Status.MemberCount, c.Status.AgentCount, goals.Count(c.Status.Goals), len(c.Status.Goals), expires)}
+	if c.Status.MemberCount == 0 {
+		c.Status.Phase = unionsv1.CoalitionForming
+		summary.Reason, summary.Message = ReasonForming, "no member has joined yet; expires at "+expires
+	}
+	return union.Outcome{Summary: summary, RequeueAt: sc.next}, nil
+}
+
+// deleteOnceUnbadged deletes an ended coalition with onExpiry: Delete once
 // no member carries its badge any more.
-func (k Kind) deleteOnceDissolved(ctx context.Context, c *unionsv1.Coalition) (union.Outcome, error) {
+func (k Kind) deleteOnceUnbadged(ctx context.Context, sc *scope) (union.Outcome, error) {
+	c := sc.coalition
 	if c.Status.MemberCount > 0 {
-		return union.Outcome{Summary: conditions.Summary{State: conditions.Progressing, Reason: ReasonExpired,
-			Message: "expired; deleting once every member's badges are removed"}}, nil
+		return union.Outcome{Summary: conditions.Summary{State: conditions.Progressing, Reason: ReasonDeleting,
+			Message: "ended; deleting once every member's badges are removed"}}, nil
+	}
+	if k.goals != nil {
+		k.goals.Release(c.Name)
 	}
 	if err := k.Client.Delete(ctx, c); client.IgnoreNotFound(err) != nil {
 		return union.Outcome{}, err
 	}
-	return union.Outcome{Summary: conditions.Summary{State: conditions.Progressing, Reason: ReasonExpired, Message: "expired; deleting"}}, nil
+	ctrl.LoggerFrom(ctx).Info("Deleted ended coalition", "onExpiry", c.Spec.OnExpiry)
+	return union.Outcome{Summary: conditions.Summary{State: conditions.Progressing, Reason: ReasonDeleting, Message: "ended; deleting"}}, nil
 }
 
-// WarningTime is when the warning before expiry is due: 10% of the lifetime
-// before the deadline, at most an hour before it.
-func WarningTime(created, deadline time.Time) time.Time {
-	lead := deadline.Sub(created) / 10
-	lead = min(max(lead, 0), maxWarning)
-	return deadline.Add(-lead)
-}
-
-func (k Kind) event(c *unionsv1.Coalition, eventType, reason, note string, args ...any) {
+func (k Kind) event(c *unionsv1.Coalition, eventType, reason, action, note string, args ...any) {
 	if k.Recorder != nil {
-		k.Recorder.Eventf(c, nil, eventType, reason, "Expire", note, args...)
+		k.Recorder.Eventf(c, nil, eventType, reason, action, note, args...)
 	}
 }

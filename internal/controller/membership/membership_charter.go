@@ -36,6 +36,11 @@ import (
 // written into a namespace that has not consented.
 func (r *Reconciler) reconcileCharter(ctx context.Context, s *scope) error {
 	m := s.membership
+	if m.Status.Standing == unionsv1.StandingSeparated {
+		// What the union made here is the separating ExitTreaty's to retain
+		// or release; a Separated membership neither keeps nor removes it.
+		return nil
+	}
 	name := charter.Name(m.Spec.Union)
 	current := &corev1.ConfigMap{}
 	err := r.Get(ctx, client.ObjectKey{Namespace: m.Namespace, Name: name}, current)

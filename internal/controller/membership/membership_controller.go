@@ -64,6 +64,7 @@ type scope struct {
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/finalizers,verbs=update
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
 // +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets,verbs=get;list;watch;patch
@@ -77,7 +78,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if m.DeletionTimestamp != nil {
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, r.finalize(ctx, m)
 	}
 	before := m.DeepCopy()
 
@@ -86,6 +87,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		return ctrl.Result{}, err
 	}
 	decision := admission.Decide(s.facts)
+	if err := r.holdExit(ctx, s, decision.Standing); err != nil {
+		return ctrl.Result{}, err
+	}
 	r.setStatus(s, decision)
 
 	if err := r.reconcileCharter(ctx, s); err != nil {
@@ -127,6 +131,11 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 		return nil, err
 	}
 	s.facts.DuplicateOf = olderSibling(m, siblings)
+	if s.union != nil {
+		if err := r.observeExits(ctx, s, siblings, now); err != nil {
+			return nil, err
+		}
+	}
 
 	if _, err := agents.NewSelector(m.Spec.Agents); err != nil {
 		s.facts.InvalidTerms = "spec.agents is not a valid label selector: " + err.Error()
@@ -185,9 +194,12 @@ func (r *Reconciler) setStatus(s *scope, d admission.Decision) {
 	m := s.membership
 	now := metav1.NewTime(r.Clock.Now())
 	st := &m.Status
-	if d.Standing == unionsv1.StandingActive && st.Standing != unionsv1.StandingActive {
+	// Cooling off and withdrawing leave a member untouched: it is a member
+	// since it last became badged.
+	if d.Standing.Badged() && (!st.Standing.Badged() || st.ActiveSince == nil) {
 		st.ActiveSince = &now
 	}
+	st.ReintegrationEligibleAt = unionsv1.TimePtr(s.facts.EligibleAt)
 	st.Standing = d.Standing
 	st.Badge, st.Agents, st.AgentCount = "", nil, 0
 	if d.Standing.Badged() {

@@ -53,6 +53,8 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	for _, kind := range unionsv1.UnionKinds {
 		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.ofUnion))
 	}
+	// ExitTreaties cool a membership off and separate it.
+	b = b.Watches(&unionsv1.ExitTreaty{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)))
 	return b.Complete(r)
 }
 

@@ -15,7 +15,8 @@ limitations under the License.
 */
 
 // Package union is the reconciler every union kind shares: it reports the
-// Memberships that name the union (members, counts) and the kstatus
+// Memberships that name the union (members, counts), the exits from it
+// (formerMembers, by ExitTreaty or unilateral) and the kstatus
 // conditions, and runs the kind's own phases (expiry for coalitions, nesting
 // for federations, ...) supplied by the kind's package.
 package union
@@ -90,6 +91,10 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	s := &Scope{Now: r.Clock.Now(), Memberships: memberships}
 	st := u.Standing()
 	st.Members, st.MemberCount, st.AgentCount = Summarize(memberships)
+	exits, err := r.recordExits(ctx, u, s)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
 
 	outcome, err := r.Kind.Reconcile(ctx, u, s)
 	if err != nil {
@@ -98,8 +103,11 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	conditions.Set(&st.Conditions, u.GetGeneration(), metav1.NewTime(s.Now), outcome.Summary)
 	st.ObservedGeneration = u.GetGeneration()
 	if err := kube.PatchStatus(ctx, r.Client, before, u); err != nil {
-		return ctrl.Result{}, err
+		// A kind's phases may delete the union (a coalition's onExpiry:
+		// Delete): there is no status left to write.
+		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
+	r.announceExits(u, exits)
 	if outcome.RequeueAt.IsZero() {
 		return ctrl.Result{}, nil
 	}
@@ -119,6 +127,13 @@ func (r *Reconciler[T]) SetupWithManager(mgr ctrl.Manager, opts controller.Optio
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: m.Spec.Union.Name}}}
+		})).
+		Watches(&unionsv1.ExitTreaty{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+			t := o.(*unionsv1.ExitTreaty)
+			if t.Spec.Union.Kind != kind {
+				return nil
+			}
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: t.Spec.Union.Name}}}
 		})).
 		WithOptions(opts)
 	return r.Kind.Watches(b).Complete(r)

@@ -1,0 +1,196 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package alliance
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/kube"
+)
+
+// agentObject is an agent workload or Pod read in full from the API server
+// (the cache holds agents metadata-only).
+type agentObject struct {
+	gvk schema.GroupVersionKind
+	obj client.Object
+}
+
+func (o agentObject) kind() string  { return o.gvk.Kind }
+func (o agentObject) agent() string { return agents.Name(o.obj) }
+
+// scalable reports whether the object is a Deployment or StatefulSet: the
+// workloads defence protects and scales.
+func (o agentObject) scalable() bool {
+	switch o.obj.(type) {
+	case *appsv1.Deployment, *appsv1.StatefulSet:
+		return true
+	}
+	return false
+}
+
+// replicas returns the desired (spec) and available replica counts of a
+// Deployment or StatefulSet.
+func (o agentObject) replicas() (desired, available int32) {
+	switch w := o.obj.(type) {
+	case *appsv1.Deployment:
+		return ptr.Deref(w.Spec.Replicas, 1), w.Status.AvailableReplicas
+	case *appsv1.StatefulSet:
+		return ptr.Deref(w.Spec.Replicas, 1), w.Status.AvailableReplicas
+	}
+	return 0, 0
+}
+
+// selector is the pod selector of a Deployment or StatefulSet.
+func (o agentObject) selector() *metav1.LabelSelector {
+	switch w := o.obj.(type) {
+	case *appsv1.Deployment:
+		return w.Spec.Selector
+	case *appsv1.StatefulSet:
+		return w.Spec.Selector
+	}
+	return nil
+}
+
+// unstructured renders the object as admission sees it.
+func (o agentObject) unstructured() (*unstructured.Unstructured, error) {
+	raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.obj)
+	if err != nil {
+		return nil, err
+	}
+	u := &unstructured.Unstructured{Object: raw}
+	u.SetGroupVersionKind(o.gvk)
+	return u, nil
+}
+
+// newAgentList returns an empty typed list of an agent workload kind.
+func newAgentList(kind string) client.ObjectList {
+	switch kind {
+	case "Deployment":
+		return &appsv1.DeploymentList{}
+	case "StatefulSet":
+		return &appsv1.StatefulSetList{}
+	case "DaemonSet":
+		return &appsv1.DaemonSetList{}
+	}
+	return nil
+}
+
+// readAgents reads in full, from the API server, the agent objects of a
+// namespace that want selects among those the metadata-only cache holds:
+// one list per workload kind wanted, one get per Pod wanted.
+func readAgents(ctx context.Context, cached, api client.Reader, namespace string, want func(kind string, meta *metav1.PartialObjectMetadata) bool) ([]agentObject, error) {
+	metas, err := kube.AgentObjects(ctx, cached, namespace)
+	if err != nil {
+		return nil, err
+	}
+	wanted := map[schema.GroupVersionKind]map[string]bool{}
+	for _, m := range metas {
+		gvk := m.GroupVersionKind()
+		if !want(gvk.Kind, m) {
+			continue
+		}
+		if wanted[gvk] == nil {
+			wanted[gvk] = map[string]bool{}
+		}
+		wanted[gvk][m.Name] = true
+	}
+	var out []agentObject
+	for _, gvk := range agents.Kinds {
+		names := wanted[gvk]
+		if len(names) == 0 {
+			continue
+		}
+		if gvk.Kind == "Pod" {
+			for name := range names {
+				pod := &corev1.Pod{}
+				if err := api.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, pod); err != nil {
+					if client.IgnoreNotFound(err) == nil {
+						continue
+					}
+					return nil, fmt.Errorf("reading Pod %s/%s: %w", namespace, name, err)
+				}
+				out = append(out, agentObject{gvk: gvk, obj: pod})
+			}
+			continue
+		}
+		list := newAgentList(gvk.Kind)
+		if err := api.List(ctx, list, client.InNamespace(namespace), client.HasLabels{unionsv1.AgentLabel}); err != nil {
+			return nil, fmt.Errorf("listing %s in %s: %w", gvk.Kind, namespace, err)
+		}
+		items, err := listItems(list)
+		if err != nil {
+			return nil, err
+		}
+		for _, obj := range items {
+			if names[obj.GetName()] {
+				out = append(out, agentObject{gvk: gvk, obj: obj})
+			}
+		}
+	}
+	return out, nil
+}
+
+// listItems returns the items of a typed workload list.
+func listItems(list client.ObjectList) ([]client.Object, error) {
+	var out []client.Object
+	switch l := list.(type) {
+	case *appsv1.DeploymentList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *appsv1.StatefulSetList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	case *appsv1.DaemonSetList:
+		for i := range l.Items {
+			out = append(out, &l.Items[i])
+		}
+	default:
+		return nil, fmt.Errorf("unexpected list %T", list)
+	}
+	return out, nil
+}
+
+// readWorkload reads one Deployment or StatefulSet in full (nil when gone).
+func readWorkload(ctx context.Context, api client.Reader, kind, namespace, name string) (*agentObject, error) {
+	var obj client.Object
+	switch kind {
+	case "Deployment":
+		obj = &appsv1.Deployment{}
+	case "StatefulSet":
+		obj = &appsv1.StatefulSet{}
+	default:
+		return nil, fmt.Errorf("%s is not scalable", kind)
+	}
+	if err := api.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, obj); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return &agentObject{gvk: appsv1.SchemeGroupVersion.WithKind(kind), obj: obj}, nil
+}

@@ -1,0 +1,62 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package union
+
+import (
+	"context"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/separation"
+)
+
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
+
+// recordExits brings the union's formerMembers up to date: the reconciler is
+// the one writer of union status, so it records both the exits that
+// ExitTreaties made Effective and the unilateral exits of deleted
+// Memberships that the exit finalizer holds until they are on record. It
+// returns the exits recorded now.
+func (r *Reconciler[T]) recordExits(ctx context.Context, u T, s *Scope) ([]unionsv1.FormerMember, error) {
+	treaties, err := index.ExitTreatiesOf(ctx, r, unionsv1.Reference(u), "")
+	if err != nil {
+		return nil, err
+	}
+	var added []unionsv1.FormerMember
+	u.Standing().FormerMembers, added = separation.FormerMembers(u, treaties, s.Memberships, s.Now)
+	return added, nil
+}
+
+// announceExits emits an Event on the union for each exit just recorded.
+func (r *Reconciler[T]) announceExits(u T, exits []unionsv1.FormerMember) {
+	if r.Recorder == nil {
+		return
+	}
+	for _, f := range exits {
+		at := f.EffectiveAt.UTC().Format(time.RFC3339)
+		if f.Unilateral {
+			r.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "UnilateralExit", "Leave",
+				"Namespace %s left without an Effective ExitTreaty at %s; it may rejoin after twice the re-integration wait", f.Namespace, at)
+			continue
+		}
+		r.Recorder.Eventf(u, nil, corev1.EventTypeNormal, "MemberSeparated", "Leave",
+			"Namespace %s left by ExitTreaty %s at %s (final digest %s)", f.Namespace, f.ExitTreaty, at, f.Digest)
+	}
+}
