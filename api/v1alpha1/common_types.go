@@ -211,6 +211,10 @@ type FormerMember struct {
 	// deleted one of a unilateral exit (recorded exactly once).
 	// +optional
 	MembershipUID types.UID `json:"membershipUID,omitempty"`
+	// proposal is namespace/name of the Passed Expel proposal that expelled
+	// the member; empty for an exit the member chose.
+	// +optional
+	Proposal string `json:"proposal,omitempty"`
 }
 
 // UnionStatus is the status every union kind shares.

@@ -56,6 +56,8 @@ type ProposalAction struct {
 }
 
 // ProposalSpec is a motion filed by a member in its own namespace.
+// +kubebuilder:validation:XValidation:rule="self.action.type != 'ElectCouncil' || self.union.kind == 'Coalition'",message="only coalitions have a council to elect"
+// +kubebuilder:validation:XValidation:rule="self.action.type != 'Dissolve' || self.union.kind != 'Alliance'",message="alliances are durable: they end when they are deleted, not by a vote"
 type ProposalSpec struct {
 	// union the proposal is put to. Immutable.
 	// +required

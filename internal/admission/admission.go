@@ -21,6 +21,7 @@ limitations under the License.
 package admission
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -47,6 +48,9 @@ type Facts struct {
 	// InvalidTerms is non-empty when the Membership's terms are not acceptable
 	// to the union (for example an override out of bounds).
 	InvalidTerms string
+	// InvalidTermsReason is the reason of the rejection for invalid terms
+	// (InvalidTerms when empty), such as InvalidOverride.
+	InvalidTermsReason string
 	// EligibleAt is the earliest time the namespace may rejoin after an exit;
 	// zero when it has not left.
 	EligibleAt time.Time
@@ -55,6 +59,14 @@ type Facts struct {
 	Exit *Exit
 	// Reintegrate is the Membership's request to rejoin after a separation.
 	Reintegrate bool
+	// AdmittedBy names (namespace/name) the Passed Admit proposal that
+	// admits the namespace, when it is the union's latest decision on it:
+	// the namespace is invited whatever the admission terms say.
+	AdmittedBy string
+	// ExpelledBy names (namespace/name) the Passed Expel proposal that
+	// expelled the namespace, when it is the union's latest decision on it:
+	// its Membership ends until a later Admit proposal passes.
+	ExpelledBy string
 	// Now is the current time.
 	Now time.Time
 }
@@ -90,6 +102,7 @@ const (
 	ReasonInvalidSelector   = "InvalidSelector"
 	ReasonSeparated         = "Separated"
 	ReasonCoolingOff        = "CoolingOff"
+	ReasonExpelled          = "Expelled"
 )
 
 // Decide returns the standing for the facts.
@@ -101,16 +114,19 @@ func Decide(f Facts) Decision {
 		return Decision{Standing: unionsv1.StandingRejected, Reason: Reason{unionsv1.ReasonDuplicate,
 			fmt.Sprintf("namespace %s already joins %s through Membership %q", f.Namespace, unionsv1.Reference(f.Union), f.DuplicateOf)}}
 	case f.InvalidTerms != "":
-		return Decision{Standing: unionsv1.StandingRejected, Reason: Reason{unionsv1.ReasonInvalidTerms, f.InvalidTerms}}
+		return Decision{Standing: unionsv1.StandingRejected, Reason: Reason{cmp.Or(f.InvalidTermsReason, unionsv1.ReasonInvalidTerms), f.InvalidTerms}}
 	case f.Ended != nil:
 		return Decision{Standing: unionsv1.StandingEnded, Reason: *f.Ended}
+	case f.ExpelledBy != "":
+		return Decision{Standing: unionsv1.StandingEnded, Reason: Reason{ReasonExpelled,
+			fmt.Sprintf("expelled from %s by Proposal %s; only a later Admit proposal re-admits the namespace", unionsv1.Reference(f.Union), f.ExpelledBy)}}
 	}
 	ref := unionsv1.Reference(f.Union).String()
 	waiting := !f.EligibleAt.IsZero() && f.Now.Before(f.EligibleAt)
 	if x := f.Exit; x != nil && x.Effective && (!f.Reintegrate || waiting) {
 		return separated(f, ref, waiting)
 	}
-	if ok, why := Invited(f.Union.Terms().Admission, f.Namespace, f.NamespaceLabels); !ok {
+	if ok, why := Invited(f.Union.Terms().Admission, f.Namespace, f.NamespaceLabels); !ok && f.AdmittedBy == "" {
 		return Decision{Standing: unionsv1.StandingPending, Reason: why}
 	}
 	if waiting {

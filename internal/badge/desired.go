@@ -17,6 +17,11 @@ limitations under the License.
 package badge
 
 import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
@@ -34,21 +39,33 @@ type Grant struct {
 	Council map[string]bool
 	// Interop, when set, selects the agents that bridge allies (badge interop).
 	Interop *agents.Selector
+	// NamespaceLabels are labels the union imposes on the member Namespace
+	// besides its badge: a federation's constitution, its ancestors' included.
+	NamespaceLabels map[string]string
+	// Withheld keeps the namespace badge and the imposed labels off the
+	// Namespace for now: the badge would put admission policies in force
+	// there whose parameters are not in the namespace yet. The agents are
+	// badged all the same.
+	Withheld bool
 }
 
-// Desired returns the badges the namespace itself carries and, for each of
-// objects (all agent objects of the namespace, in order), the badges it
-// carries. A selected agent's objects carry the badge value council when it
-// is seated, interop when it bridges, and member otherwise.
-func Desired(grants []Grant, objects []metav1.Object) (namespace Set, perObject []Set) {
-	namespace = Set{}
+// Desired returns the labels the namespace itself carries — its badges and
+// the labels its unions impose — and, for each of objects (all agent objects
+// of the namespace, in order), the badges it carries. A selected agent's
+// objects carry the badge value council when it is seated, interop when it
+// bridges, and member otherwise.
+func Desired(grants []Grant, objects []metav1.Object) (namespace Labels, perObject []Set) {
+	namespace = Labels{Badges: Set{}}
+	namespace.Imposed, _ = Imposed(grants)
 	perObject = make([]Set, len(objects))
 	for i := range perObject {
 		perObject[i] = Set{}
 	}
 	for _, g := range grants {
 		key := Key(g.Union)
-		namespace[key] = unionsv1.RoleMember
+		if !g.Withheld {
+			namespace.Badges[key] = unionsv1.RoleMember
+		}
 		selected := toSet(g.Agents.Select(objects))
 		interop := map[string]bool{}
 		if g.Interop != nil {
@@ -78,4 +95,117 @@ func toSet(names []string) map[string]bool {
 		out[n] = true
 	}
 	return out
+}
+
+// Overruled is a label a union would impose on a Namespace that another of
+// the namespace's unions, first by name, imposes with another value.
+type Overruled struct {
+	Union   unionsv1.UnionReference
+	Key     string
+	Value   string
+	By      unionsv1.UnionReference
+	ByValue string
+}
+
+// Imposed returns the labels the grants impose on their namespace: for each
+// key, the value of the union first by name (then by kind), so that every
+// reconcile agrees; the values of the others are reported as overruled.
+// Keys of the unions.kos.dev domain are never imposed: badges prove
+// membership of their union only.
+func Imposed(grants []Grant) (map[string]string, []Overruled) {
+	sorted := slices.Clone(grants)
+	slices.SortStableFunc(sorted, func(a, b Grant) int {
+		return cmp.Or(cmp.Compare(a.Union.Name, b.Union.Name), cmp.Compare(a.Union.Kind, b.Union.Kind))
+	})
+	var out map[string]string
+	by := map[string]unionsv1.UnionReference{}
+	var overruled []Overruled
+	for _, g := range sorted {
+		if g.Withheld {
+			continue
+		}
+		for _, k := range slices.Sorted(maps.Keys(g.NamespaceLabels)) {
+			v := g.NamespaceLabels[k]
+			if Reserved(k) {
+				continue
+			}
+			if first, set := by[k]; set {
+				if out[k] != v {
+					overruled = append(overruled, Overruled{Union: g.Union, Key: k, Value: v, By: first, ByValue: out[k]})
+				}
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k], by[k] = v, g.Union
+		}
+	}
+	return out, overruled
+}
+
+// Reserved reports whether a label key is of the unions.kos.dev domain
+// (badges, the agent label): only the operator's own meaning may use it.
+func Reserved(key string) bool {
+	prefix, _, found := strings.Cut(key, "/")
+	return found && (prefix == unionsv1.BadgeDomain || strings.HasSuffix(prefix, "."+unionsv1.BadgeDomain))
+}
+
+// ImposedAnnotation records on a Namespace, comma-separated and sorted, the
+// keys of the labels the operator imposes there, so that a label no union
+// imposes any longer is noticed, and released, by the next write.
+const ImposedAnnotation = "unions.kos.dev/imposed-labels"
+
+// Labels is what the badge engine wants in one object's labels: exactly its
+// badges and, on a Namespace, the labels its unions impose.
+type Labels struct {
+	Badges  Set
+	Imposed map[string]string
+}
+
+// Labels renders every label wanted (never nil).
+func (l Labels) Labels() map[string]string {
+	out := l.Badges.Labels()
+	maps.Copy(out, l.Imposed)
+	return out
+}
+
+// Annotations renders the record of imposed keys (nil when none are imposed).
+func (l Labels) Annotations() map[string]string {
+	if len(l.Imposed) == 0 {
+		return nil
+	}
+	return map[string]string{ImposedAnnotation: l.imposedKeys()}
+}
+
+func (l Labels) imposedKeys() string {
+	return strings.Join(slices.Sorted(maps.Keys(l.Imposed)), ",")
+}
+
+// Matches reports whether an object's labels and annotations are as wanted:
+// exactly the badges, every imposed label with its value, and the record of
+// imposed keys naming exactly those imposed now.
+func (l Labels) Matches(labels, annotations map[string]string) bool {
+	if !l.Badges.Matches(labels) || annotations[ImposedAnnotation] != l.imposedKeys() {
+		return false
+	}
+	for k, v := range l.Imposed {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// String renders the labels canonically, for comparing two wishes.
+func (l Labels) String() string {
+	var b strings.Builder
+	for _, k := range slices.Sorted(maps.Keys(l.Badges)) {
+		b.WriteString(k + "=" + string(l.Badges[k]) + ",")
+	}
+	b.WriteString(";")
+	for _, k := range slices.Sorted(maps.Keys(l.Imposed)) {
+		b.WriteString(k + "=" + l.Imposed[k] + ",")
+	}
+	return b.String()
 }

@@ -49,8 +49,10 @@ import (
 	"github.com/kos-dev/union-operator/internal/controller/exittreaty"
 	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/controller/membership"
+	"github.com/kos-dev/union-operator/internal/controller/proposal"
 	"github.com/kos-dev/union-operator/internal/controller/union"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/metrics"
 )
 
 // Config tunes the operator.
@@ -88,6 +90,9 @@ func CacheOptions() cache.Options {
 		&admissionregistrationv1.ValidatingAdmissionPolicyBinding{}: {Label: managed},
 		&policyv1.PodDisruptionBudget{}:                             {Label: managed},
 		&networkingv1.NetworkPolicy{}:                               {Label: managed},
+		// The quotas and limit ranges a federation's constitution propagates.
+		&corev1.ResourceQuota{}: {Label: managed},
+		&corev1.LimitRange{}:    {Label: managed},
 	}
 	for _, gvk := range agents.Kinds {
 		obj := &metav1.PartialObjectMetadata{}
@@ -113,6 +118,7 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 	c := mgr.GetClient()
 	recorder := mgr.GetEventRecorder("union-operator")
 	opts := controllerOptions(cfg)
+	metrics.Register(mgr.GetCache())
 
 	if err := (&membership.Reconciler{Client: c, Clock: cfg.Clock, Recorder: recorder}).
 		SetupWithManager(mgr, opts); err != nil {
@@ -126,6 +132,14 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 		SetupWithManager(mgr, opts, cfg.BadgeWrites); err != nil {
 		return err
 	}
+	if err := (&proposal.Reconciler{Client: c, Clock: cfg.Clock, Recorder: recorder}).
+		SetupWithManager(mgr, opts); err != nil {
+		return err
+	}
+	if err := (&proposal.BallotReconciler{Client: c, Clock: cfg.Clock}).
+		SetupWithManager(mgr, opts); err != nil {
+		return err
+	}
 	coalitionKind, err := coalition.NewKind(mgr, recorder)
 	if err != nil {
 		return err
@@ -137,8 +151,7 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 	if err := alliance.SetupWithManager(ctx, mgr, opts, cfg.Clock, recorder); err != nil {
 		return err
 	}
-	return (&union.Reconciler[*unionsv1.Federation]{Client: c, Clock: cfg.Clock, Recorder: recorder,
-		Kind: federation.Kind{Client: c}}).SetupWithManager(mgr, opts)
+	return federation.SetupWithManager(mgr, opts, cfg.Clock, recorder)
 }
 
 // controllerOptions are the options of every controller: its concurrency, and

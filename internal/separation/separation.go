@@ -129,7 +129,7 @@ func effectiveExits(m *unionsv1.Membership, treaties []unionsv1.ExitTreaty, form
 		}
 	}
 	for _, f := range former {
-		if !f.Unilateral && f.MembershipUID != "" && f.MembershipUID == m.UID && f.Namespace == m.Namespace {
+		if !f.Unilateral && f.Proposal == "" && f.MembershipUID != "" && f.MembershipUID == m.UID && f.Namespace == m.Namespace {
 			out = append(out, Exit{Treaty: f.ExitTreaty, Effective: true, EffectiveAt: timeOf(f.EffectiveAt)})
 		}
 	}
@@ -236,7 +236,7 @@ func FormerMembers(u unionsv1.Union, treaties []unionsv1.ExitTreaty, memberships
 
 func sameEntry(a, b unionsv1.FormerMember) bool {
 	return a.Namespace == b.Namespace && a.ExitTreaty == b.ExitTreaty && a.MembershipUID == b.MembershipUID &&
-		timeOf(a.EffectiveAt).Equal(timeOf(b.EffectiveAt))
+		a.Proposal == b.Proposal && timeOf(a.EffectiveAt).Equal(timeOf(b.EffectiveAt))
 }
 
 // EligibleAt is the earliest time namespace may be a member of u again after
@@ -260,7 +260,8 @@ func EligibleAt(namespace string, u unionsv1.Union, treaties []unionsv1.ExitTrea
 		}
 	}
 	for _, f := range u.Standing().FormerMembers {
-		if f.Namespace != namespace || f.EffectiveAt == nil {
+		// An expulsion imposes no wait: only a later Admit proposal ends it.
+		if f.Namespace != namespace || f.EffectiveAt == nil || f.Proposal != "" {
 			continue
 		}
 		if f.Unilateral {

@@ -17,6 +17,8 @@ limitations under the License.
 package standards
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
@@ -27,11 +29,20 @@ import (
 	"github.com/kos-dev/union-operator/internal/badge"
 )
 
-// Policy is a ValidatingAdmissionPolicy and the binding that puts it in force
+// Policy is a ValidatingAdmissionPolicy and the bindings that put it in force
 // in the union's member namespaces.
 type Policy struct {
-	Policy  *admissionregistrationv1.ValidatingAdmissionPolicy
+	Policy *admissionregistrationv1.ValidatingAdmissionPolicy
+	// Binding selects the union's members by its badge.
 	Binding *admissionregistrationv1.ValidatingAdmissionPolicyBinding
+	// Inherited select the members of the union's descendants (a
+	// federation's), one binding per descendant.
+	Inherited []*admissionregistrationv1.ValidatingAdmissionPolicyBinding
+}
+
+// Bindings returns every binding of the policy.
+func (p Policy) Bindings() []*admissionregistrationv1.ValidatingAdmissionPolicyBinding {
+	return append([]*admissionregistrationv1.ValidatingAdmissionPolicyBinding{p.Binding}, p.Inherited...)
 }
 
 // PolicyOptions tune the rendered policies.
@@ -42,6 +53,14 @@ type PolicyOptions struct {
 	// requests denied (parameterNotFoundAction: Deny), so a member is never
 	// judged by parameters it lacks.
 	ParamsConfigMap string
+	// Descendants are unions whose members the policies bind too: a
+	// federation's descendants, governed by its constitution. A binding
+	// selects namespaces by one label only, and a namespace holds only the
+	// badges of the unions it joined, so each descendant gets a binding of
+	// its own, on its badge. Each also requires the badges of the union and
+	// of the descendants before it (by name) to be absent, so that a
+	// namespace joining several of them is judged once.
+	Descendants []unionsv1.UnionReference
 }
 
 // Actions are the enforcement actions, in the order their policies are rendered.
@@ -95,10 +114,23 @@ func Policies(ref unionsv1.UnionReference, standards []unionsv1.Standard, opts P
 			continue
 		}
 		name := PolicyName(ref, action)
-		out = append(out, Policy{
+		p := Policy{
 			Policy:  policy(ref, name, validations, opts),
-			Binding: binding(ref, name, action, opts),
-		})
+			Binding: binding(ref, name, name, action, exists(badge.Key(ref)), opts),
+		}
+		descendants := slices.Clone(opts.Descendants)
+		slices.SortFunc(descendants, func(a, b unionsv1.UnionReference) int { return cmp.Compare(a.Name, b.Name) })
+		absent := make([]string, 1, 1+len(descendants))
+		absent[0] = badge.Key(ref)
+		for _, d := range descendants {
+			sel := exists(badge.Key(d))
+			for _, k := range absent {
+				sel.MatchExpressions = append(sel.MatchExpressions, metav1.LabelSelectorRequirement{Key: k, Operator: metav1.LabelSelectorOpDoesNotExist})
+			}
+			p.Inherited = append(p.Inherited, binding(ref, InheritedName(name, d), name, action, sel, opts))
+			absent = append(absent, badge.Key(d))
+		}
+		out = append(out, p)
 	}
 	return out
 }
@@ -139,15 +171,21 @@ func policy(ref unionsv1.UnionReference, name string, validations []admissionreg
 	return p
 }
 
-func binding(ref unionsv1.UnionReference, name string, action unionsv1.StandardAction, opts PolicyOptions) *admissionregistrationv1.ValidatingAdmissionPolicyBinding {
+// InheritedName is the name of the binding of a policy for the members of
+// one descendant: <policy>-via-<descendant>.
+func InheritedName(policy string, descendant unionsv1.UnionReference) string {
+	return policy + "-via-" + descendant.Name
+}
+
+func binding(ref unionsv1.UnionReference, name, policyName string, action unionsv1.StandardAction, namespaces *metav1.LabelSelector, opts PolicyOptions) *admissionregistrationv1.ValidatingAdmissionPolicyBinding {
 	b := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: admissionregistrationv1.SchemeGroupVersion.String(), Kind: "ValidatingAdmissionPolicyBinding"},
 		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels(ref)},
 		Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{
-			PolicyName:        name,
+			PolicyName:        policyName,
 			ValidationActions: []admissionregistrationv1.ValidationAction{admissionregistrationv1.ValidationAction(action)},
 			MatchResources: &admissionregistrationv1.MatchResources{
-				NamespaceSelector: exists(badge.Key(ref)),
+				NamespaceSelector: namespaces,
 				ObjectSelector:    &metav1.LabelSelector{},
 				MatchPolicy:       ptr.To(admissionregistrationv1.Equivalent),
 			},

@@ -165,3 +165,52 @@ func TestPolicyName(t *testing.T) {
 		t.Errorf("PolicyName = %s", got)
 	}
 }
+
+// A federation's policies bind the members of its descendants too: one
+// binding per descendant, each judging a namespace at most once.
+func TestPolicyDescendants(t *testing.T) {
+	north := unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: "north"}
+	river := unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: "river"}
+	lake := unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: "lake"}
+	ps := Policies(north, []unionsv1.Standard{{Name: "replicas", Expression: "object.spec.replicas <= int(params.data.maxReplicas)"}},
+		PolicyOptions{ParamsConfigMap: "federation-north-params", Descendants: []unionsv1.UnionReference{river, lake}})
+	if len(ps) != 1 {
+		t.Fatalf("%d policies", len(ps))
+	}
+	bindings := ps[0].Bindings()
+	req := func(key string, op metav1.LabelSelectorOperator) metav1.LabelSelectorRequirement {
+		return metav1.LabelSelectorRequirement{Key: key, Operator: op}
+	}
+	const ex, absent = metav1.LabelSelectorOpExists, metav1.LabelSelectorOpDoesNotExist
+	want := map[string][]metav1.LabelSelectorRequirement{
+		"union-federation-north-deny": {req("federation.unions.kos.dev/north", ex)},
+		"union-federation-north-deny-via-lake": {req("federation.unions.kos.dev/lake", ex),
+			req("federation.unions.kos.dev/north", absent)},
+		"union-federation-north-deny-via-river": {req("federation.unions.kos.dev/river", ex),
+			req("federation.unions.kos.dev/north", absent), req("federation.unions.kos.dev/lake", absent)},
+	}
+	if len(bindings) != len(want) {
+		t.Fatalf("%d bindings, want %d", len(bindings), len(want))
+	}
+	for _, b := range bindings {
+		exprs, ok := want[b.Name]
+		if !ok {
+			t.Fatalf("unexpected binding %s", b.Name)
+		}
+		if b.Spec.PolicyName != "union-federation-north-deny" || b.Spec.ParamRef == nil || b.Spec.ParamRef.Name != "federation-north-params" {
+			t.Errorf("%s: policy %s paramRef %v", b.Name, b.Spec.PolicyName, b.Spec.ParamRef)
+		}
+		if b.Labels[unionsv1.UnionLabel] != "Federation.north" {
+			t.Errorf("%s: labels %v", b.Name, b.Labels)
+		}
+		got := b.Spec.MatchResources.NamespaceSelector.MatchExpressions
+		if len(got) != len(exprs) {
+			t.Fatalf("%s: selector %v, want %v", b.Name, got, exprs)
+		}
+		for i := range got {
+			if got[i].Key != exprs[i].Key || got[i].Operator != exprs[i].Operator {
+				t.Errorf("%s: selector %v, want %v", b.Name, got, exprs)
+			}
+		}
+	}
+}

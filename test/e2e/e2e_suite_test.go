@@ -23,7 +23,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,11 +46,17 @@ var (
 	repoRoot  string
 	kubectl   string
 	k8sClient client.Client
-	operatorP *exec.Cmd
+	// mainOperator is the operator binary under test; specs that kill it
+	// start it again before they end.
+	mainOperator       *Operator
+	operatorKubeconfig string
 )
 
 // Ports of the operator this suite runs (apart from make dev's).
-const probePort = 18091
+const (
+	probePort   = 18091
+	metricsPort = 18092
+)
 
 func TestE2E(t *testing.T) {
 	RegisterFailHandler(Fail)
@@ -100,32 +105,17 @@ var _ = BeforeSuite(func() {
 
 	cfg, err := config.GetConfig()
 	Expect(err).NotTo(HaveOccurred())
+	cfg.QPS, cfg.Burst = 200, 400
 	k8sClient, err = client.New(cfg, client.Options{Scheme: operator.NewScheme()})
 	Expect(err).NotTo(HaveOccurred())
 
 	By("starting the operator binary as its ServiceAccount")
-	logs, err := os.Create(filepath.Join(repoRoot, ".dev", "logs", "e2e-operator.log"))
-	Expect(err).NotTo(HaveOccurred())
-	operatorP = exec.Command(filepath.Join(repoRoot, "bin", "manager"),
-		"--kubeconfig", saKubeconfig,
-		fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", probePort),
-		"--metrics-bind-address=0",
-		"--kube-api-qps=200", "--kube-api-burst=400")
-	operatorP.Stdout, operatorP.Stderr = logs, logs
-	Expect(operatorP.Start()).To(Succeed())
-	Eventually(func() int {
-		resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/readyz", probePort))
-		if err != nil {
-			return 0
-		}
-		defer func() { _ = resp.Body.Close() }()
-		return resp.StatusCode
-	}).Should(Equal(http.StatusOK))
+	operatorKubeconfig = saKubeconfig
+	mainOperator = startOperator("e2e-operator", probePort, metricsPort)
 })
 
 var _ = AfterSuite(func() {
-	if operatorP != nil && operatorP.Process != nil {
-		_ = operatorP.Process.Signal(syscall.SIGTERM)
-		_, _ = operatorP.Process.Wait()
+	if mainOperator != nil {
+		mainOperator.Stop()
 	}
 })

@@ -590,6 +590,20 @@ spec:
   action: {type: Dissolve}
   closesAfter: friday
 `, "closesAfter " + msgDuration},
+	{"Proposal to elect the council of a Federation", `
+kind: Proposal
+spec:
+  union: {kind: Federation, name: northern-league}
+  action:
+    type: ElectCouncil
+    candidates: [{namespace: team-a, agent: planner}]
+`, "only coalitions have a council to elect"},
+	{"Proposal to dissolve an Alliance", `
+kind: Proposal
+spec:
+  union: {kind: Alliance, name: blue-pact}
+  action: {type: Dissolve}
+`, "alliances are durable: they end when they are deleted, not by a vote"},
 
 	// Ballot
 	{"Ballot without a subject", `

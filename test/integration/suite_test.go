@@ -21,6 +21,7 @@ package integration
 
 import (
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -56,7 +57,17 @@ var (
 	ctx       context.Context
 	cancel    context.CancelFunc
 	repoRoot  string
+	// metricsAddr is where the manager serves metrics (plain HTTP in tests).
+	metricsAddr string
 )
+
+// freeAddress returns a loopback address with a port nothing listens on.
+func freeAddress() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	defer func() { _ = l.Close() }()
+	return l.Addr().String()
+}
 
 func TestIntegration(t *testing.T) {
 	RegisterFailHandler(Fail)
@@ -104,11 +115,12 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 
 	By("starting the real manager")
+	metricsAddr = freeAddress()
 	clk = stepclock.New()
 	mgr, err := ctrl.NewManager(user.Config(), ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  operator.CacheOptions(),
-		Metrics:                metricsserver.Options{BindAddress: "0"},
+		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
 		HealthProbeBindAddress: "0",
 	})
 	Expect(err).NotTo(HaveOccurred())

@@ -21,15 +21,12 @@ import (
 	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/kube"
 )
@@ -79,101 +76,19 @@ func (o agentObject) selector() *metav1.LabelSelector {
 
 // unstructured renders the object as admission sees it.
 func (o agentObject) unstructured() (*unstructured.Unstructured, error) {
-	raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(o.obj)
-	if err != nil {
-		return nil, err
-	}
-	u := &unstructured.Unstructured{Object: raw}
-	u.SetGroupVersionKind(o.gvk)
-	return u, nil
-}
-
-// newAgentList returns an empty typed list of an agent workload kind.
-func newAgentList(kind string) client.ObjectList {
-	switch kind {
-	case "Deployment":
-		return &appsv1.DeploymentList{}
-	case "StatefulSet":
-		return &appsv1.StatefulSetList{}
-	case "DaemonSet":
-		return &appsv1.DaemonSetList{}
-	}
-	return nil
+	return kube.Agent{GVK: o.gvk, Object: o.obj}.Unstructured()
 }
 
 // readAgents reads in full, from the API server, the agent objects of a
-// namespace that want selects among those the metadata-only cache holds:
-// one list per workload kind wanted, one get per Pod wanted.
+// namespace that want selects among those the metadata-only cache holds.
 func readAgents(ctx context.Context, cached, api client.Reader, namespace string, want func(kind string, meta *metav1.PartialObjectMetadata) bool) ([]agentObject, error) {
-	metas, err := kube.AgentObjects(ctx, cached, namespace)
+	read, err := kube.ReadAgents(ctx, cached, api, namespace, want)
 	if err != nil {
 		return nil, err
 	}
-	wanted := map[schema.GroupVersionKind]map[string]bool{}
-	for _, m := range metas {
-		gvk := m.GroupVersionKind()
-		if !want(gvk.Kind, m) {
-			continue
-		}
-		if wanted[gvk] == nil {
-			wanted[gvk] = map[string]bool{}
-		}
-		wanted[gvk][m.Name] = true
-	}
-	var out []agentObject
-	for _, gvk := range agents.Kinds {
-		names := wanted[gvk]
-		if len(names) == 0 {
-			continue
-		}
-		if gvk.Kind == "Pod" {
-			for name := range names {
-				pod := &corev1.Pod{}
-				if err := api.Get(ctx, client.ObjectKey{Namespace: namespace, Name: name}, pod); err != nil {
-					if client.IgnoreNotFound(err) == nil {
-						continue
-					}
-					return nil, fmt.Errorf("reading Pod %s/%s: %w", namespace, name, err)
-				}
-				out = append(out, agentObject{gvk: gvk, obj: pod})
-			}
-			continue
-		}
-		list := newAgentList(gvk.Kind)
-		if err := api.List(ctx, list, client.InNamespace(namespace), client.HasLabels{unionsv1.AgentLabel}); err != nil {
-			return nil, fmt.Errorf("listing %s in %s: %w", gvk.Kind, namespace, err)
-		}
-		items, err := listItems(list)
-		if err != nil {
-			return nil, err
-		}
-		for _, obj := range items {
-			if names[obj.GetName()] {
-				out = append(out, agentObject{gvk: gvk, obj: obj})
-			}
-		}
-	}
-	return out, nil
-}
-
-// listItems returns the items of a typed workload list.
-func listItems(list client.ObjectList) ([]client.Object, error) {
-	var out []client.Object
-	switch l := list.(type) {
-	case *appsv1.DeploymentList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *appsv1.StatefulSetList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	case *appsv1.DaemonSetList:
-		for i := range l.Items {
-			out = append(out, &l.Items[i])
-		}
-	default:
-		return nil, fmt.Errorf("unexpected list %T", list)
+	out := make([]agentObject, len(read))
+	for i, a := range read {
+		out[i] = agentObject{gvk: a.GVK, obj: a.Object}
 	}
 	return out, nil
 }

@@ -30,42 +30,6 @@ import (
 	"github.com/kos-dev/union-operator/internal/defense"
 )
 
-func TestComplianceSummary(t *testing.T) {
-	fail := func(ns, agent, standard string) unionsv1.ComplianceStatus {
-		return unionsv1.ComplianceStatus{Namespace: ns, Agent: agent, Standard: standard}
-	}
-	tests := []struct {
-		name                        string
-		declared, compiled, passing int
-		failures                    []unionsv1.ComplianceStatus
-		status                      bool
-		reason                      string
-		message                     string
-	}{
-		{name: "no standards", passing: 3, status: true, reason: ReasonNoStandards, message: "declares no standards"},
-		{name: "none compiles", declared: 1, status: false, reason: ReasonInvalidStandard, message: "no standard of the alliance compiles"},
-		{name: "all compliant", declared: 2, compiled: 2, passing: 4, status: true, reason: ReasonAllCompliant, message: "all 4 member agents"},
-		{
-			name: "failures grouped by agent", declared: 2, compiled: 2, passing: 1,
-			failures: []unionsv1.ComplianceStatus{fail("a", "planner", "limits"), fail("a", "planner", "owner"), fail("b", "critic", "limits")},
-			reason:   ReasonNonCompliant, message: "2 of 3 member agents fail a standard: a/planner fails limits, owner; b/critic fails limits",
-		},
-		{
-			name: "long lists are cut", declared: 1, compiled: 1,
-			failures: []unionsv1.ComplianceStatus{fail("a", "1", "s"), fail("a", "2", "s"), fail("a", "3", "s"), fail("a", "4", "s"), fail("a", "5", "s")},
-			reason:   ReasonNonCompliant, message: "a/3 fails s; and 2 more",
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, reason, message := complianceSummary(tt.declared, tt.compiled, tt.passing, tt.failures)
-			if status != tt.status || reason != tt.reason || !strings.Contains(message, tt.message) {
-				t.Errorf("got %v %s %q; want %v %s containing %q", status, reason, message, tt.status, tt.reason, tt.message)
-			}
-		})
-	}
-}
-
 func TestDisruptedSummary(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
 	down := unionsv1.Disruption{Namespace: "a", Agent: "planner", Since: metav1.NewTime(t0)}

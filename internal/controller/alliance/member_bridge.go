@@ -25,6 +25,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/bridge"
+	"github.com/kos-dev/union-operator/internal/kube"
 )
 
 // reconcileBridge keeps the bridge NetworkPolicy of the member namespace
@@ -36,7 +37,7 @@ func (r *MemberReconciler) reconcileBridge(ctx context.Context, req ctrl.Request
 	}
 
 	if want != nil {
-		controlledBy(want, m, "Membership")
+		kube.ControlledBy(want, m, "Membership")
 	}
 	var list networkingv1.NetworkPolicyList
 	if err := r.List(ctx, &list, client.InNamespace(req.Namespace), operatorMade); err != nil {
@@ -48,7 +49,7 @@ func (r *MemberReconciler) reconcileBridge(ctx context.Context, req ctrl.Request
 		switch {
 		case !ownedBy(cur, req):
 		case want != nil && cur.Name == want.Name:
-			current = upToDate(cur, want, func() bool { return semanticEqual(cur.Spec, want.Spec) })
+			current = kube.UpToDate(cur, want, func() bool { return kube.SemanticEqual(cur.Spec, want.Spec) })
 		default:
 			if err := client.IgnoreNotFound(r.Delete(ctx, cur)); err != nil {
 				return err
@@ -58,5 +59,5 @@ func (r *MemberReconciler) reconcileBridge(ctx context.Context, req ctrl.Request
 	if want == nil || current {
 		return nil
 	}
-	return apply(ctx, r.Client, want)
+	return kube.Apply(ctx, r.Client, want)
 }

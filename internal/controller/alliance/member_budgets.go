@@ -27,6 +27,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/defense"
+	"github.com/kos-dev/union-operator/internal/kube"
 )
 
 // reconcileBudgets keeps a PodDisruptionBudget per badged agent Deployment
@@ -62,13 +63,13 @@ func (r *MemberReconciler) reconcileBudgets(ctx context.Context, req ctrl.Reques
 		}
 	}
 	for _, pdb := range want {
-		controlledBy(pdb, m, "Membership")
+		kube.ControlledBy(pdb, m, "Membership")
 		cur, exists := current[pdb.Name]
 		delete(current, pdb.Name)
-		if exists && upToDate(cur, pdb, func() bool { return semanticEqual(cur.Spec, pdb.Spec) }) {
+		if exists && kube.UpToDate(cur, pdb, func() bool { return kube.SemanticEqual(cur.Spec, pdb.Spec) }) {
 			continue
 		}
-		if err := apply(ctx, r.Client, pdb); err != nil {
+		if err := kube.Apply(ctx, r.Client, pdb); err != nil {
 			return err
 		}
 	}

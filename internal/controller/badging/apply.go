@@ -22,7 +22,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// newApplyObject is the apply configuration of an object's labels alone.
+// newApplyObject is the apply configuration of an object's labels alone
+// (and, on a Namespace, the annotation recording imposed labels).
 func newApplyObject(apiVersion, kind, namespace, name string, labels map[string]string) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{}
 	u.SetAPIVersion(apiVersion)

@@ -17,7 +17,10 @@ limitations under the License.
 // Package badging is the badge engine: for each namespace it puts on the
 // Namespace, its agent workloads and their Pods exactly the badges the
 // namespace's Memberships grant, by server-side apply of metadata labels only
-// (never pod templates, so joining and leaving roll out nothing).
+// (never pod templates, so joining and leaving roll out nothing). The
+// Namespace also carries the labels its federations' constitutions impose,
+// written by the same apply, so that badges and imposed labels never undo
+// each other.
 package badging
 
 import (
@@ -37,6 +40,8 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/badge"
+	"github.com/kos-dev/union-operator/internal/constitution"
+	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/kube"
 )
 
@@ -71,14 +76,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	nsBadges, perObject := badge.Desired(grants, kube.Metas(objects))
+	nsLabels, perObject := badge.Desired(grants, kube.Metas(objects))
 
 	var (
 		mu   sync.Mutex
 		errs []error
 		wg   sync.WaitGroup
 	)
-	write := func(obj *metav1.PartialObjectMetadata, want badge.Set) {
+	write := func(obj *metav1.PartialObjectMetadata, want badge.Labels) {
 		defer wg.Done()
 		defer func() { <-r.Writes }()
 		if err := r.apply(ctx, obj, want); err != nil {
@@ -89,8 +94,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 		r.inflight.record(obj, want)
 	}
-	needsWrite := func(obj *metav1.PartialObjectMetadata, want badge.Set) bool {
-		if want.Matches(obj.GetLabels()) {
+	needsWrite := func(obj *metav1.PartialObjectMetadata, want badge.Labels) bool {
+		if want.Matches(obj.GetLabels(), obj.GetAnnotations()) {
 			r.inflight.settle(obj)
 			return false
 		}
@@ -99,16 +104,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return obj.GetDeletionTimestamp() == nil && !r.inflight.pending(obj, want)
 	}
 	for i, obj := range objects {
-		if needsWrite(obj, perObject[i]) {
+		want := badge.Labels{Badges: perObject[i]}
+		if needsWrite(obj, want) {
 			r.Writes <- struct{}{}
 			wg.Add(1)
-			go write(obj, perObject[i])
+			go write(obj, want)
 		}
 	}
-	if needsWrite(ns, nsBadges) {
+	if needsWrite(ns, nsLabels) {
 		r.Writes <- struct{}{}
 		wg.Add(1)
-		go write(ns, nsBadges)
+		go write(ns, nsLabels)
 	}
 	wg.Wait()
 	if len(errs) > 0 {
@@ -144,7 +150,9 @@ func (r *Reconciler) grants(ctx context.Context, namespace string) ([]badge.Gran
 	return grants, nil
 }
 
-// roles fills the council seats and interop agents a union gives a namespace.
+// roles fills the council seats and interop agents a union gives a
+// namespace, and the labels a federation's constitution (its ancestors'
+// included) imposes on it.
 func (r *Reconciler) roles(ctx context.Context, namespace string, g *badge.Grant) error {
 	u := unionsv1.NewUnion(g.Union.Kind)
 	if err := r.Get(ctx, types.NamespacedName{Name: g.Union.Name}, u); err != nil {
@@ -169,21 +177,55 @@ func (r *Reconciler) roles(ctx context.Context, namespace string, g *badge.Grant
 				g.Interop = &sel
 			}
 		}
+	case *unionsv1.Federation:
+		con, _, err := federation.ConstitutionOf(ctx, r, u)
+		if err != nil {
+			return err
+		}
+		g.NamespaceLabels = con.NamespaceLabels
+		g.Withheld, err = r.lacksParams(ctx, namespace, con)
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// apply writes an object's badges by server-side apply of its labels under
-// the field manager union-operator: badge keys the operator applied before
-// and no longer wants are released by the same write. A badge someone else
-// wrote is not the operator's to keep, so it is removed by a second, rare write.
-func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Set) error {
+// lacksParams reports whether a params ConfigMap that the admission
+// policies of a federation's line read is missing from the namespace: the
+// namespace badge would put those policies in force, and they deny every
+// request of a namespace without their parameters.
+func (r *Reconciler) lacksParams(ctx context.Context, namespace string, con constitution.Constitution) (bool, error) {
+	for _, fed := range con.Lineage {
+		if len(con.StandardsOf(fed)) == 0 {
+			continue
+		}
+		err := r.Get(ctx, types.NamespacedName{Namespace: namespace, Name: constitution.ParamsName(fed)}, &corev1.ConfigMap{})
+		if apierrors.IsNotFound(err) {
+			ctrl.LoggerFrom(ctx).V(1).Info("Withholding the namespace badge until its parameters are in", "federation", fed)
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+// apply writes an object's badges — and on a Namespace the labels its unions
+// impose, with the record of their keys — by one server-side apply of its
+// metadata under the field manager union-operator: labels the operator
+// applied before and no longer wants are released by the same write. A badge
+// someone else wrote is not the operator's to keep, so it is removed by a
+// second, rare write; imposed labels are never removed that way.
+func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels) error {
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	var labels map[string]string
-	if len(want) > 0 {
-		labels = want.Labels()
+	if l := want.Labels(); len(l) > 0 {
+		labels = l
 	}
 	u := newApplyObject(gvk.GroupVersion().String(), gvk.Kind, obj.GetNamespace(), obj.GetName(), labels)
+	u.SetAnnotations(want.Annotations())
 	// The resourceVersion makes the write fail rather than create an object
 	// that was deleted since it was observed: Namespaces have no required
 	// fields that would stop a create otherwise, and they rarely change.
@@ -198,7 +240,7 @@ func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadat
 		}
 		return err
 	}
-	if stray := want.Stray(u.GetLabels()); len(stray) > 0 {
+	if stray := want.Badges.Stray(u.GetLabels()); len(stray) > 0 {
 		return r.removeStray(ctx, obj, stray)
 	}
 	return nil

@@ -17,9 +17,6 @@ limitations under the License.
 package badging
 
 import (
-	"maps"
-	"slices"
-	"strings"
 	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -48,14 +45,14 @@ func newInflight() *inflight { return &inflight{m: map[types.UID]written{}} }
 
 // pending reports whether want was already written to obj and the cache still
 // holds the version from before that write: the write is on its way.
-func (f *inflight) pending(obj metav1.Object, want badge.Set) bool {
+func (f *inflight) pending(obj metav1.Object, want badge.Labels) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	w, ok := f.m[obj.GetUID()]
 	if !ok {
 		return false
 	}
-	if w.staleVersion == obj.GetResourceVersion() && w.want == canonical(want) {
+	if w.staleVersion == obj.GetResourceVersion() && w.want == want.String() {
 		return true
 	}
 	// The cache moved on (or the wish changed): judge the object afresh.
@@ -64,10 +61,10 @@ func (f *inflight) pending(obj metav1.Object, want badge.Set) bool {
 }
 
 // record notes that want was written to obj, as observed at its current version.
-func (f *inflight) record(obj metav1.Object, want badge.Set) {
+func (f *inflight) record(obj metav1.Object, want badge.Labels) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.m[obj.GetUID()] = written{staleVersion: obj.GetResourceVersion(), want: canonical(want)}
+	f.m[obj.GetUID()] = written{staleVersion: obj.GetResourceVersion(), want: want.String()}
 }
 
 // settle forgets obj: its labels are as wanted.
@@ -75,16 +72,4 @@ func (f *inflight) settle(obj metav1.Object) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	delete(f.m, obj.GetUID())
-}
-
-func canonical(s badge.Set) string {
-	keys := slices.Sorted(maps.Keys(s))
-	var b strings.Builder
-	for _, k := range keys {
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(string(s[k]))
-		b.WriteByte(',')
-	}
-	return b.String()
 }

@@ -18,6 +18,7 @@ package badging
 
 import (
 	"context"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,8 +32,12 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/constitution"
+	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/index"
 )
+
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
 
 // SetupWithManager registers the badge engine. It watches Namespaces and
 // agent objects metadata-only, and Memberships and unions in full.
@@ -61,12 +66,25 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options,
 	for _, kind := range unionsv1.UnionKinds {
 		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.namespacesOfUnion))
 	}
+	// A federation's namespace badge waits for the params ConfigMaps of its
+	// admission policies (see lacksParams).
+	b = b.Watches(&corev1.ConfigMap{}, byNamespace, builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool {
+		return constitution.Owned(o.GetLabels(), o.GetName()) && strings.HasSuffix(o.GetName(), "-params")
+	})))
 	return b.Complete(r)
 }
 
-// namespacesOfUnion maps a union to the namespaces of the Memberships naming it.
+// namespacesOfUnion maps a union to the namespaces of the Memberships naming
+// it; a federation to those of its descendants too, whose members its
+// constitution reaches.
 func (r *Reconciler) namespacesOfUnion(ctx context.Context, o client.Object) []reconcile.Request {
-	members, err := index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
+	var members []unionsv1.Membership
+	var err error
+	if f, ok := o.(*unionsv1.Federation); ok {
+		members, err = federation.MembershipsUnder(ctx, r, f.Name)
+	} else {
+		members, err = index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
+	}
 	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of union")
 		return nil

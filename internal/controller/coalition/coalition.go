@@ -43,6 +43,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/controller/union"
 	"github.com/kos-dev/union-operator/internal/goals"
+	"github.com/kos-dev/union-operator/internal/governance"
 )
 
 // Kind is the Coalition kind of the union reconciler.
@@ -110,6 +111,8 @@ type scope struct {
 	expired bool
 	// dissolved: the coalition is dissolved, before or by this reconcile.
 	dissolved bool
+	// dissolvedBy is the Passed Dissolve proposal put to the coalition, if any.
+	dissolvedBy *unionsv1.Proposal
 	// next is the earliest instant the coalition changes by time alone.
 	next time.Time
 }
@@ -128,8 +131,10 @@ func (s *scope) requeueAt(t time.Time) {
 func (k Kind) Reconcile(ctx context.Context, c *unionsv1.Coalition, s *union.Scope) (union.Outcome, error) {
 	sc := &scope{Scope: s, coalition: c, deadline: c.Deadline()}
 	sc.expired = !sc.deadline.IsZero() && !s.Now.Before(sc.deadline)
-	// Dissolution is a decided outcome: once recorded, it stands.
-	sc.dissolved = c.Status.Phase == unionsv1.CoalitionDissolved
+	// Dissolution is a decided outcome: once recorded, it stands. A Passed
+	// Dissolve proposal decides it too.
+	sc.dissolvedBy = governance.Dissolution(s.Proposals)
+	sc.dissolved = c.Status.Phase == unionsv1.CoalitionDissolved || sc.dissolvedBy != nil
 
 	if err := k.reconcileGoals(ctx, sc); err != nil {
 		return union.Outcome{}, err
@@ -148,12 +153,12 @@ func (k Kind) conclude(ctx context.Context, sc *scope) (union.Outcome, error) {
 	expires := sc.deadline.UTC().Format(time.RFC3339)
 	switch {
 	case sc.dissolved:
+		why := sc.dissolution()
 		if c.Status.Phase != unionsv1.CoalitionDissolved {
-			k.event(c, corev1.EventTypeNormal, ReasonDissolved, "Dissolve", "Every goal is met: the coalition is dissolved and its members' badges are removed")
+			k.event(c, corev1.EventTypeNormal, ReasonDissolved, "Dissolve", "%s: the coalition is dissolved and its members' badges are removed", why.cause)
 		}
 		c.Status.Phase = unionsv1.CoalitionDissolved
-		conditions.Mark(&c.Status.Conditions, c.Generation, metav1.NewTime(sc.Now), ConditionDissolved, true, ReasonGoalsMet,
-			fmt.Sprintf("every one of the %d goals is met", len(c.Status.Goals)))
+		conditions.Mark(&c.Status.Conditions, c.Generation, metav1.NewTime(sc.Now), ConditionDissolved, true, why.reason, why.condition)
 		if sc.expired && c.Spec.OnExpiry == unionsv1.ExpiryDelete {
 			return k.deleteOnceUnbadged(ctx, sc)
 		}
@@ -161,7 +166,7 @@ func (k Kind) conclude(ctx context.Context, sc *scope) (union.Outcome, error) {
 			sc.requeueAt(sc.deadline)
 		}
 		return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: ReasonDissolved,
-			Message: "the coalition was dissolved when every goal was met; a dissolved coalition stays dissolved"}, RequeueAt: sc.next}, nil
+			Message: "the coalition was dissolved " + why.when + "; a dissolved coalition stays dissolved"}, RequeueAt: sc.next}, nil
 	case sc.expired:
 		c.Status.Phase = unionsv1.CoalitionExpired
 		if c.Spec.OnExpiry == unionsv1.ExpiryDelete {

@@ -25,6 +25,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/metrics"
 )
 
 // Reasons of the Expired condition and of the Ready summary.
@@ -57,6 +58,7 @@ func (k Kind) reconcileExpiry(sc *scope) {
 	case sc.expired:
 		if !meta.IsStatusConditionTrue(*conds, unionsv1.ConditionExpired) {
 			k.event(c, corev1.EventTypeNormal, ReasonExpired, "Expire", "Coalition expired at %s; badges are removed", at)
+			metrics.Expiries.Inc()
 		}
 		conditions.Mark(conds, c.Generation, now, unionsv1.ConditionExpired, true, ReasonExpired, "expired at "+at)
 	case sc.Now.Before(WarningTime(c.CreationTimestamp.Time, deadline)):

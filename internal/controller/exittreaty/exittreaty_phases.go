@@ -235,6 +235,11 @@ func (s *scope) check(phase unionsv1.ExitTreatyPhase) (reject *reason, wait stri
 	t := s.treaty
 	ref := t.Spec.Union.String()
 	switch {
+	case s.union == nil && s.membership != nil && s.membership.DeletionTimestamp == nil && s.membership.Status.Standing.Badged():
+		// The member was admitted, so the union exists: this view of it lags.
+		return nil, "waiting to observe " + ref + ", in which Membership " + s.membership.Name + " is " + string(s.membership.Status.Standing)
+	case s.union == nil && s.membership == nil:
+		return &reason{ReasonNotAMember, fmt.Sprintf("namespace %s holds no Membership in %s, which does not exist; only a member can leave", t.Namespace, ref)}, ""
 	case s.union == nil:
 		return &reason{unionsv1.ReasonUnionNotFound, "the union " + ref + " does not exist"}, ""
 	case s.holder != "":

@@ -125,9 +125,21 @@ func TestAdvance(t *testing.T) {
 		},
 		{
 			name:       "a union that does not exist",
-			setup:      func(s *scope) { s.union = nil },
+			setup:      func(s *scope) { s.union = nil; s.membership.Status.Standing = unionsv1.StandingPending },
 			wantEvents: []string{EventProposed, EventRejected}, wantPhase: unionsv1.TreatyRejected,
 			wantState: conditions.Stalled, wantReason: unionsv1.ReasonUnionNotFound,
+		},
+		{
+			name:       "a union not observed yet while its member is Active is waited for",
+			setup:      func(s *scope) { s.union = nil },
+			wantEvents: []string{EventProposed}, wantPhase: unionsv1.TreatyProposed,
+			wantState: conditions.Progressing, wantReason: ReasonAwaitingMembership,
+		},
+		{
+			name:       "a namespace without a Membership in a union that does not exist cannot leave",
+			setup:      func(s *scope) { s.union = nil; s.membership = nil },
+			wantEvents: []string{EventProposed, EventRejected}, wantPhase: unionsv1.TreatyRejected,
+			wantState: conditions.Stalled, wantReason: ReasonNotAMember,
 		},
 		{
 			name:       "one exit at a time",

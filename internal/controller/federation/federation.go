@@ -14,9 +14,13 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-// Package federation holds the phases of a Federation: a nested union. A
+// Package federation holds the phases of a Federation — a nested union with
+// a constitution — plugged into the shared union reconciler: nesting (a
 // federation names its parent; cycles, missing parents and nesting deeper
-// than MaxDepth stall it.
+// than MaxDepth stall it), the admission policies of its standards, the
+// compliance of member agents and the Federation Sentience Agent's
+// consensus; and the controller of what federations put in each member
+// namespace (propagated objects, params and consensus ConfigMaps).
 package federation
 
 import (
@@ -25,16 +29,18 @@ import (
 	"slices"
 	"strings"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/compliance"
 	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/constitution"
 	"github.com/kos-dev/union-operator/internal/controller/union"
+	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/standards"
 )
 
 // MaxDepth is the deepest nesting allowed: a root has depth 0.
@@ -49,36 +55,26 @@ const (
 
 // Kind is the Federation kind of the union reconciler.
 type Kind struct {
+	// Client reads from the cache and writes.
 	Client client.Client
+	// APIReader reads agents in full, uncached: the cache holds them
+	// metadata-only.
+	APIReader client.Reader
 }
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=federations,verbs=get;list;watch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=federations/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=federations/finalizers,verbs=update
+// +kubebuilder:rbac:groups=admissionregistration.k8s.io,resources=validatingadmissionpolicies;validatingadmissionpolicybindings,verbs=get;list;watch;create;patch;delete
 
 // New implements union.Kind.
 func (Kind) New() *unionsv1.Federation { return &unionsv1.Federation{} }
 
-// Watches implements union.Kind: a federation changes with its parent (depth)
-// and its children (the children list).
-func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
-	return b.Watches(&unionsv1.Federation{}, handler.EnqueueRequestsFromMapFunc(func(ctx context.Context, o client.Object) []reconcile.Request {
-		f := o.(*unionsv1.Federation)
-		var out []reconcile.Request
-		if f.Spec.Parent != "" {
-			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: f.Spec.Parent}})
-		}
-		var children unionsv1.FederationList
-		if err := k.Client.List(ctx, &children, client.MatchingFields{index.FederationParent: f.Name}); err == nil {
-			for _, c := range children.Items {
-				out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: c.Name}})
-			}
-		}
-		return out
-	}))
-}
-
-// Reconcile implements union.Kind: nesting and the phase.
-func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, _ *union.Scope) (union.Outcome, error) {
+// Reconcile implements union.Kind: nesting, the constitution in force, the
+// admission policies of its standards, compliance, the consensus and the
+// phase.
+func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, s *union.Scope) (union.Outcome, error) {
+	now := metav1.NewTime(s.Now)
 	var children unionsv1.FederationList
 	if err := k.Client.List(ctx, &children, client.MatchingFields{index.FederationParent: f.Name}); err != nil {
 		return union.Outcome{}, err
@@ -90,15 +86,41 @@ func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, _ *union.Sc
 	slices.Sort(f.Status.Children)
 	f.Status.Children = f.Status.Children[:min(len(f.Status.Children), union.MaxListed)]
 
-	chain, err := Ancestors(ctx, k.Client, f)
+	con, chain, err := ConstitutionOf(ctx, k.Client, f)
 	if err != nil {
 		return union.Outcome{}, err
 	}
-	if stalled := checkNesting(f.Name, chain); stalled != nil {
+	nesting := checkNesting(f.Name, chain)
+	if nesting == nil {
+		f.Status.Depth = int32(len(chain.Names))
+	}
+
+	set, err := k.reconcilePolicies(ctx, f, con)
+	if err != nil {
+		return union.Outcome{}, err
+	}
+	members := badgedMembers(s.Memberships)
+	nonCompliant, err := k.reportCompliance(ctx, f, con, members, now)
+	if err != nil {
+		return union.Outcome{}, err
+	}
+	if err := k.reportLabels(ctx, f, con, members, now); err != nil {
+		return union.Outcome{}, err
+	}
+	// In a cycle, children's counts would include this federation's own.
+	setConsensus(f, s.Memberships, children.Items, nonCompliant, chain.Cycle)
+	// Governance: open proposals and decisions; a Passed Dissolve dissolves.
+	f.Status.Consensus = governance.Consensus(f.Status.Consensus, s.Proposals)
+	if governance.Dissolution(s.Proposals) != nil {
+		f.Status.Phase = unionsv1.FederationDissolved
+	}
+
+	if nesting != nil {
+		return union.Outcome{Summary: *nesting}, nil
+	}
+	if stalled := problems(f.Name, set, con); stalled != nil {
 		return union.Outcome{Summary: *stalled}, nil
 	}
-	f.Status.Depth = int32(len(chain.Names))
-
 	if f.Status.Phase == unionsv1.FederationDissolved {
 		return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: "Dissolved", Message: "the federation was dissolved"}}, nil
 	}
@@ -109,6 +131,37 @@ func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, _ *union.Sc
 	f.Status.Phase = unionsv1.FederationActive
 	return union.Outcome{Summary: conditions.Summary{State: conditions.Ready, Reason: unionsv1.ReasonActive,
 		Message: fmt.Sprintf("%d members, %d agents, %d child federations, depth %d", f.Status.MemberCount, f.Status.AgentCount, len(f.Status.Children), f.Status.Depth)}}, nil
+}
+
+// problems stalls a federation whose own clauses are not all in force:
+// standards that do not compile, then the constitution's problems (clauses
+// clashing with an ancestor's, kinds it may not propagate, invalid objects).
+// The clauses in force stay in force.
+func problems(name string, set *standards.Set, con constitution.Constitution) *conditions.Summary {
+	if len(set.Invalid) > 0 {
+		return &conditions.Summary{State: conditions.Stalled, Reason: compliance.ReasonInvalidStandard,
+			Message: set.Message() + "; fix the expression: the other standards stay in force"}
+	}
+	if reason, message := constitution.Condition(con.ProblemsOf(name)); reason != "" {
+		return &conditions.Summary{State: conditions.Stalled, Reason: reason,
+			Message: message + "; the clauses in force stay in force"}
+	}
+	return nil
+}
+
+// badgedMembers returns the badged Memberships, one per namespace.
+func badgedMembers(ms []unionsv1.Membership) []*unionsv1.Membership {
+	seen := map[string]bool{}
+	var out []*unionsv1.Membership
+	for i := range ms {
+		m := &ms[i]
+		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil || seen[m.Namespace] {
+			continue
+		}
+		seen[m.Namespace] = true
+		out = append(out, m)
+	}
+	return out
 }
 
 // Chain is a federation's line of ancestors, nearest first.

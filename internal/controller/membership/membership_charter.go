@@ -55,7 +55,7 @@ func (r *Reconciler) reconcileCharter(ctx context.Context, s *scope) error {
 		}
 		return nil
 	}
-	data, err := charter.Data(charter.Render(s.union, m.Status.Badge, nil))
+	data, err := charter.Data(charter.Render(s.union, m.Status.Badge, s.parameters))
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/kube"
 )
@@ -58,6 +59,8 @@ type scope struct {
 	union      unionsv1.Union
 	facts      admission.Facts
 	agents     []metav1.Object
+	// parameters in force for a federation member, for its charter.
+	parameters map[string]string
 }
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch;update;patch
@@ -135,10 +138,17 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 		if err := r.observeExits(ctx, s, siblings, now); err != nil {
 			return nil, err
 		}
+		if err := r.observeVerdict(ctx, s); err != nil {
+			return nil, err
+		}
 	}
 
 	if _, err := agents.NewSelector(m.Spec.Agents); err != nil {
 		s.facts.InvalidTerms = "spec.agents is not a valid label selector: " + err.Error()
+	} else if f, ok := s.union.(*unionsv1.Federation); ok {
+		if s.facts.InvalidTerms, s.facts.InvalidTermsReason, s.parameters, err = federation.MemberTerms(ctx, r, m, f); err != nil {
+			return nil, err
+		}
 	}
 	objs, err := kube.AgentObjects(ctx, r, m.Namespace)
 	if err != nil {

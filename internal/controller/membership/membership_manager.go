@@ -31,6 +31,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/index"
 )
 
@@ -55,6 +56,8 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	}
 	// ExitTreaties cool a membership off and separate it.
 	b = b.Watches(&unionsv1.ExitTreaty{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)))
+	// Admit and Expel proposals admit and expel the namespace they name.
+	b = b.Watches(&unionsv1.Proposal{}, handler.EnqueueRequestsFromMapFunc(r.ofTarget))
 	return b.Complete(r)
 }
 
@@ -72,7 +75,14 @@ func (r *Reconciler) inNamespace(namespaceOf func(client.Object) string) handler
 
 // ofUnion maps a union to the Memberships naming it.
 func (r *Reconciler) ofUnion(ctx context.Context, o client.Object) []reconcile.Request {
-	members, err := index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
+	var members []unionsv1.Membership
+	var err error
+	if f, ok := o.(*unionsv1.Federation); ok {
+		// A federation's parameters bind its descendants' members too.
+		members, err = federation.MembershipsUnder(ctx, r, f.Name)
+	} else {
+		members, err = index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
+	}
 	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of union")
 		return nil

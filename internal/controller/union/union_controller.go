@@ -16,9 +16,10 @@ limitations under the License.
 
 // Package union is the reconciler every union kind shares: it reports the
 // Memberships that name the union (members, counts), the exits from it
-// (formerMembers, by ExitTreaty or unilateral) and the kstatus
+// (formerMembers, by ExitTreaty, unilateral or by expulsion) and the kstatus
 // conditions, and runs the kind's own phases (expiry for coalitions, nesting
-// for federations, ...) supplied by the kind's package.
+// for federations, ...) supplied by the kind's package, which also see the
+// Proposals put to the union.
 package union
 
 import (
@@ -44,6 +45,8 @@ import (
 type Scope struct {
 	Now         time.Time
 	Memberships []unionsv1.Membership
+	// Proposals are the Proposals put to the union, whatever their phase.
+	Proposals []unionsv1.Proposal
 }
 
 // Outcome is what the kind's phases concluded.
@@ -88,7 +91,11 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	s := &Scope{Now: r.Clock.Now(), Memberships: memberships}
+	proposals, err := index.ProposalsOf(ctx, r, unionsv1.Reference(u))
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	s := &Scope{Now: r.Clock.Now(), Memberships: memberships, Proposals: proposals}
 	st := u.Standing()
 	st.Members, st.MemberCount, st.AgentCount = Summarize(memberships)
 	exits, err := r.recordExits(ctx, u, s)
@@ -134,6 +141,14 @@ func (r *Reconciler[T]) SetupWithManager(mgr ctrl.Manager, opts controller.Optio
 				return nil
 			}
 			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: t.Spec.Union.Name}}}
+		})).
+		// Decided proposals take effect on the union (expulsions, dissolution, consensus).
+		Watches(&unionsv1.Proposal{}, handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
+			p := o.(*unionsv1.Proposal)
+			if p.Spec.Union.Kind != kind {
+				return nil
+			}
+			return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: p.Spec.Union.Name}}}
 		})).
 		WithOptions(opts)
 	return r.Kind.Watches(b).Complete(r)

@@ -14,7 +14,7 @@ See the License for the specific language governing permissions and
 limitations under the License.
 */
 
-package alliance
+package kube
 
 import (
 	"context"
@@ -30,24 +30,29 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
-// apply writes a rendered object (TypeMeta set) by server-side apply under
+// Apply writes a rendered object (TypeMeta set) by server-side apply under
 // the operator's field manager: the fields rendered, nothing else.
-func apply(ctx context.Context, c client.Client, obj client.Object) error {
-	raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
-	if err != nil {
-		return err
+func Apply(ctx context.Context, c client.Client, obj client.Object) error {
+	u, ok := obj.(*unstructured.Unstructured)
+	if !ok {
+		raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		if err != nil {
+			return err
+		}
+		u = &unstructured.Unstructured{Object: raw}
+	} else {
+		u = u.DeepCopy()
 	}
-	u := &unstructured.Unstructured{Object: raw}
 	unstructured.RemoveNestedField(u.Object, "status")
 	unstructured.RemoveNestedField(u.Object, "metadata", "creationTimestamp")
 	ctrl.LoggerFrom(ctx).V(1).Info("Applying union-made object", "kind", u.GetKind(), "object", klog.KObj(u))
 	return c.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership)
 }
 
-// upToDate reports whether current (nil when missing) already carries what
+// UpToDate reports whether current (nil when missing) already carries what
 // desired renders: its labels, its controller and the same spec.
-func upToDate(current, desired client.Object, sameSpec func() bool) bool {
-	if current == nil || !hasLabels(current, desired.GetLabels()) {
+func UpToDate(current, desired client.Object, sameSpec func() bool) bool {
+	if current == nil || !HasLabels(current, desired.GetLabels()) {
 		return false
 	}
 	want, got := metav1.GetControllerOf(desired), metav1.GetControllerOf(current)
@@ -57,17 +62,17 @@ func upToDate(current, desired client.Object, sameSpec func() bool) bool {
 	return sameSpec()
 }
 
-// semanticEqual compares specs as the API server stores them.
-func semanticEqual(a, b any) bool { return equality.Semantic.DeepEqual(a, b) }
+// SemanticEqual compares specs as the API server stores them.
+func SemanticEqual(a, b any) bool { return equality.Semantic.DeepEqual(a, b) }
 
-// controlledBy makes owner the controller of obj, so that the object goes
-// with its owner.
-func controlledBy(obj client.Object, owner client.Object, kind string) {
+// ControlledBy makes owner (of the unions API, of the given kind) the
+// controller of obj, so that the object goes with its owner.
+func ControlledBy(obj client.Object, owner client.Object, kind string) {
 	obj.SetOwnerReferences([]metav1.OwnerReference{*metav1.NewControllerRef(owner, unionsv1.GroupVersion.WithKind(kind))})
 }
 
-// hasLabels reports whether obj carries every label of want.
-func hasLabels(obj client.Object, want map[string]string) bool {
+// HasLabels reports whether obj carries every label of want.
+func HasLabels(obj client.Object, want map[string]string) bool {
 	got := obj.GetLabels()
 	for k, v := range want {
 		if got[k] != v {

@@ -1,0 +1,110 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package federation
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/badge"
+	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/constitution"
+)
+
+// ConditionLabelsInForce reports whether the namespace labels of a
+// federation's constitution are in force in all its member namespaces: a
+// namespace that also joins an unrelated federation setting the same label
+// to another value carries the value of the federation first by name.
+const ConditionLabelsInForce = "LabelsInForce"
+
+// Reasons of the LabelsInForce condition.
+const (
+	ReasonLabelsInForce = "InForce"
+	ReasonOverruled     = "OverruledByFederation"
+)
+
+// reportLabels sets the LabelsInForce condition from the same rule the badge
+// engine applies (badge.Imposed) to each member namespace's federations.
+func (k Kind) reportLabels(ctx context.Context, f *unionsv1.Federation, con constitution.Constitution, members []*unionsv1.Membership, now metav1.Time) error {
+	ref := unionsv1.Reference(f)
+	var lost []string
+	if len(con.NamespaceLabels) > 0 {
+		for _, m := range members {
+			grants, err := k.federationGrants(ctx, m.Namespace, f, con)
+			if err != nil {
+				return err
+			}
+			_, overruled := badge.Imposed(grants)
+			for _, o := range overruled {
+				if o.Union == ref {
+					lost = append(lost, fmt.Sprintf("namespace %s carries %s=%s of federation %s, not %q", m.Namespace, o.Key, o.ByValue, o.By.Name, o.Value))
+				}
+			}
+		}
+	}
+	if len(lost) == 0 {
+		conditions.Mark(&f.Status.Conditions, f.Generation, now, ConditionLabelsInForce, true, ReasonLabelsInForce,
+			fmt.Sprintf("the constitution's namespace labels are in force in all %d member namespaces", len(members)))
+		return nil
+	}
+	const named = 3
+	msg := strings.Join(lost[:min(len(lost), named)], "; ")
+	if len(lost) > named {
+		msg += fmt.Sprintf("; and %d more", len(lost)-named)
+	}
+	conditions.Mark(&f.Status.Conditions, f.Generation, now, ConditionLabelsInForce, false, ReasonOverruled,
+		msg+": between unrelated federations the first by name prevails")
+	return nil
+}
+
+// federationGrants returns the labels each badged Federation Membership of a
+// namespace imposes, as the badge engine gathers them.
+func (k Kind) federationGrants(ctx context.Context, namespace string, self *unionsv1.Federation, con constitution.Constitution) ([]badge.Grant, error) {
+	var list unionsv1.MembershipList
+	if err := k.Client.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+		return nil, err
+	}
+	var grants []badge.Grant
+	for _, m := range list.Items {
+		if m.Spec.Union.Kind != unionsv1.KindFederation || !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
+			continue
+		}
+		if m.Spec.Union.Name == self.Name {
+			grants = append(grants, badge.Grant{Union: m.Spec.Union, NamespaceLabels: con.NamespaceLabels})
+			continue
+		}
+		other := &unionsv1.Federation{}
+		if err := k.Client.Get(ctx, types.NamespacedName{Name: m.Spec.Union.Name}, other); err != nil {
+			if client.IgnoreNotFound(err) == nil {
+				continue
+			}
+			return nil, err
+		}
+		otherCon, _, err := ConstitutionOf(ctx, k.Client, other)
+		if err != nil {
+			return nil, err
+		}
+		grants = append(grants, badge.Grant{Union: m.Spec.Union, NamespaceLabels: otherCon.NamespaceLabels})
+	}
+	return grants, nil
+}

@@ -1,0 +1,182 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proposal
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/governance"
+	"github.com/kos-dev/union-operator/internal/index"
+)
+
+// BallotReconciler reconciles Ballots: it is the one writer of their status.
+type BallotReconciler struct {
+	client.Client
+	Clock clock.PassiveClock
+}
+
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
+
+// Reconcile says whether a Ballot counts, and why.
+func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	b := &unionsv1.Ballot{}
+	if err := r.Get(ctx, req.NamespacedName, b); err != nil {
+		return ctrl.Result{}, client.IgnoreNotFound(err)
+	}
+	if b.DeletionTimestamp != nil {
+		return ctrl.Result{}, nil
+	}
+	before := b.DeepCopy()
+	var f ballotFacts
+	var err error
+	switch b.Spec.On.Kind {
+	case unionsv1.SubjectExitTreaty:
+		f, err = r.onTreaty(ctx, b)
+	default:
+		f, err = r.onProposal(ctx, b)
+	}
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	v := judge(f)
+	b.Status.Counted = v.counted
+	conditions.Set(&b.Status.Conditions, b.Generation, metav1.NewTime(r.Clock.Now()), v.summary)
+	b.Status.ObservedGeneration = b.Generation
+	_, err = patchStatus(ctx, r.Client, before, b)
+	return ctrl.Result{}, err
+}
+
+// onProposal gathers the facts of a ballot on a Proposal: it counts for
+// the namespace that holds it, once, if that namespace has a voice in the
+// union the proposal is put to, while the proposal is undecided.
+func (r *BallotReconciler) onProposal(ctx context.Context, b *unionsv1.Ballot) (ballotFacts, error) {
+	on := b.Spec.On
+	f := ballotFacts{ballot: b, subject: "Proposal " + on.Namespace + "/" + on.Name}
+	p := &unionsv1.Proposal{}
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: on.Namespace, Name: on.Name}, p); {
+	case apierrors.IsNotFound(err):
+		return f, nil
+	case err != nil:
+		return f, err
+	}
+	f.found = true
+	switch {
+	case governance.Decided(p) && !governance.Voted(p):
+		f.closed, f.void = fmt.Sprintf("%s was refused without a vote (%s)", f.subject, p.Status.Phase), true
+	case governance.Decided(p):
+		f.closed = fmt.Sprintf("%s was decided (%s)", f.subject, p.Status.Phase)
+	}
+
+	ballots, err := index.BallotsOn(ctx, r, unionsv1.SubjectProposal, on.Namespace, on.Name)
+	if err != nil {
+		return f, err
+	}
+	if first := governance.Cast(ballots)[b.Namespace]; first != nil && first.Name != b.Name {
+		f.duplicateOf = first.Name
+	}
+
+	ref := p.Spec.Union.String()
+	u, observed, err := observeUnion(ctx, r, p.Spec.Union)
+	if err != nil {
+		return f, err
+	}
+	if u == nil {
+		f.notVoter = ref + " does not exist"
+		return f, nil
+	}
+	body, err := governance.NewBody(observed)
+	if err != nil {
+		f.notVoter = "the governance of " + ref + " is invalid: " + err.Error()
+		return f, nil
+	}
+	voice, ok := governance.VoiceOf(body, b.Namespace)
+	switch {
+	case !ok:
+		f.notVoter = fmt.Sprintf("namespace %s is not a member of %s (nor of a child federation that votes in it): its ballot does not count", b.Namespace, ref)
+	case voice.Bloc:
+		f.voice = fmt.Sprintf("for namespace %s within the bloc vote of %s in %s", b.Namespace, voice.Via, ref)
+	case voice.Via != body.Name:
+		f.voice = fmt.Sprintf("for namespace %s, a member of %s voting directly in %s", b.Namespace, voice.Via, ref)
+	default:
+		f.voice = fmt.Sprintf("for namespace %s, a member of %s", b.Namespace, ref)
+	}
+	return f, nil
+}
+
+// onTreaty gathers the facts of a ballot on an ExitTreaty, by the rule the
+// ExitTreaty controller applies: it counts when its namespace is one of the
+// mediators of the union the treaty leaves, and not the departing namespace,
+// while the treaty is in mediation. Every mediator's ballot is read there (a
+// No from any of them rejects the treaty), so there are no duplicates.
+func (r *BallotReconciler) onTreaty(ctx context.Context, b *unionsv1.Ballot) (ballotFacts, error) {
+	on := b.Spec.On
+	f := ballotFacts{ballot: b, subject: "ExitTreaty " + on.Namespace + "/" + on.Name}
+	t := &unionsv1.ExitTreaty{}
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: on.Namespace, Name: on.Name}, t); {
+	case apierrors.IsNotFound(err):
+		return f, nil
+	case err != nil:
+		return f, err
+	}
+	f.found = true
+	switch t.Status.Phase {
+	case "", unionsv1.TreatyProposed, unionsv1.TreatyMediation:
+	default:
+		f.closed = fmt.Sprintf("%s is past mediation (%s)", f.subject, t.Status.Phase)
+	}
+
+	ref := t.Spec.Union.String()
+	u := unionsv1.NewUnion(t.Spec.Union.Kind)
+	switch err := r.Get(ctx, client.ObjectKey{Name: t.Spec.Union.Name}, u); {
+	case apierrors.IsNotFound(err):
+		f.notVoter = ref + " does not exist"
+		return f, nil
+	case err != nil:
+		return f, err
+	}
+	mediators := u.Terms().Separation.Mediators
+	switch {
+	case b.Namespace == t.Namespace:
+		f.notVoter = fmt.Sprintf("namespace %s is the one leaving %s: it does not mediate its own exit", b.Namespace, ref)
+	case !slices.Contains(mediators, b.Namespace):
+		f.notVoter = fmt.Sprintf("namespace %s is not a mediator of %s (mediators: %s): its ballot does not count", b.Namespace, ref, listOrNone(mediators))
+	default:
+		f.voice = fmt.Sprintf("namespace %s mediates exits from %s", b.Namespace, ref)
+	}
+	return f, nil
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}

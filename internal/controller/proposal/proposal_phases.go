@@ -1,0 +1,178 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package proposal
+
+import (
+	"fmt"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/governance"
+	"github.com/kos-dev/union-operator/internal/tally"
+)
+
+// Reasons of a Proposal's conditions, besides the outcomes Passed, Rejected
+// and Expired.
+const (
+	// ReasonNotAMember: the proposal was filed in a namespace without a
+	// voice in the union; it is Rejected without a vote.
+	ReasonNotAMember = "NotAMember"
+	// ReasonAwaitingMembership: the proposer's Membership is not decided yet.
+	ReasonAwaitingMembership = "AwaitingMembership"
+	// ReasonVoting: the proposal is open.
+	ReasonVoting = "Voting"
+	// ReasonInvalidGovernance: the union's governance does not parse.
+	ReasonInvalidGovernance = "InvalidGovernance"
+)
+
+// scope is what one reconcile of a Proposal observed.
+type scope struct {
+	proposal *unionsv1.Proposal
+	now      time.Time
+	// union is the union the proposal is put to; nil when it does not exist.
+	union unionsv1.Union
+	// body is the union's voting body, when it could be built.
+	body governance.Body
+	// invalid is why the body could not be built.
+	invalid error
+	// awaiting is set while the proposer's Membership of the union (or of a
+	// child federation) exists but has no standing yet.
+	awaiting bool
+	// ballots are the choices of the namespaces' cast ballots.
+	ballots map[string]tally.Choice
+}
+
+// outcome is what a reconcile concluded for an undecided proposal.
+type outcome struct {
+	phase    unionsv1.ProposalPhase
+	tally    *unionsv1.Tally
+	closesAt time.Time
+	// decided is set when the proposal is decided by this reconcile.
+	decided bool
+	summary conditions.Summary
+	// requeueAt is when the proposal closes, while it is open.
+	requeueAt time.Time
+}
+
+// conclude runs an undecided proposal's phases: the proposer must have a
+// voice in the union; then the proposal is open until every eligible voter
+// has voted or it closes, and is then decided by the union's quorum and
+// threshold.
+func conclude(s *scope) outcome {
+	p := s.proposal
+	ref := p.Spec.Union.String()
+	switch {
+	case s.union == nil && p.Status.Phase == "":
+		return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: conditions.Stalled,
+			Reason: ReasonNotAMember, Message: fmt.Sprintf("%s does not exist: a proposal is put to a union its proposer is a member of", ref)}}
+	case s.union == nil:
+		return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: conditions.Ready,
+			Reason: unionsv1.ReasonUnionNotFound, Message: fmt.Sprintf("rejected: %s was deleted while the proposal was open", ref)}}
+	}
+	if s.invalid != nil {
+		return outcome{phase: p.Status.Phase, summary: conditions.Summary{State: conditions.Stalled,
+			Reason: ReasonInvalidGovernance, Message: "the union's governance is invalid: " + s.invalid.Error()}}
+	}
+	// Once open, a proposal stays put to the vote even if its proposer
+	// leaves: the check is made when it is filed.
+	if p.Status.Phase == "" {
+		if _, ok := governance.VoiceOf(s.body, p.Namespace); !ok {
+			if s.awaiting {
+				return outcome{summary: conditions.Summary{State: conditions.Waiting, Reason: ReasonAwaitingMembership,
+					Message: fmt.Sprintf("waiting for the Membership of namespace %s in %s to be decided", p.Namespace, ref)}}
+			}
+			return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: conditions.Stalled,
+				Reason: ReasonNotAMember, Message: fmt.Sprintf("namespace %s is not a member of %s: only members put proposals to a union, from their own namespace", p.Namespace, ref)}}
+		}
+	}
+
+	rules := s.body.Rules
+	closesAt := ClosesAt(p, rules)
+	closed := !s.now.Before(closesAt)
+	r := governance.Count(s.body, s.ballots, closed)
+	t := &unionsv1.Tally{Yes: int32(r.Yes), No: int32(r.No), Abstain: int32(r.Abstain), Eligible: int32(r.Eligible), Delegated: int32(r.Delegated)}
+	o := outcome{tally: t, closesAt: closesAt}
+	decision := tally.Decide(r.Result, rules.Quorum, rules.Threshold, closed)
+	at := closesAt.UTC().Format(time.RFC3339)
+	if decision == tally.Pending {
+		o.phase, o.requeueAt = unionsv1.ProposalOpen, closesAt
+		o.summary = conditions.Summary{State: conditions.Progressing, Reason: ReasonVoting,
+			Message: fmt.Sprintf("%d of %d voted; closes at %s", r.Voted(), r.Eligible, at)}
+		return o
+	}
+	o.phase, o.decided = unionsv1.ProposalPhase(decision), true
+	o.summary = conditions.Summary{State: conditions.Ready, Reason: string(decision), Message: explain(decision, r.Result, rules)}
+	return o
+}
+
+// explain says how a tally decided a proposal.
+func explain(d tally.Decision, r tally.Result, rules governance.Rules) string {
+	counts := fmt.Sprintf("%d yes, %d no, %d abstain of %d eligible (%d delegated)", r.Yes, r.No, r.Abstain, r.Eligible, r.Delegated)
+	switch d {
+	case tally.Passed:
+		return fmt.Sprintf("passed: %s; more than %s of the votes cast are yes", counts, rules.Threshold)
+	case tally.Rejected:
+		return fmt.Sprintf("rejected: %s; the threshold is more than %s yes", counts, rules.Threshold)
+	}
+	return fmt.Sprintf("expired: %s; the quorum of %s was missed", counts, rules.Quorum)
+}
+
+// ClosesAt is when a proposal closes: its creation plus spec.closesAfter,
+// or the union's voting period. Creation is stamped by the API server, so
+// the deadline is the same whoever computes it, whenever.
+func ClosesAt(p *unionsv1.Proposal, rules governance.Rules) time.Time {
+	d := rules.VotingPeriod
+	if p.Spec.ClosesAfter != nil && p.Spec.ClosesAfter.Duration > 0 {
+		d = p.Spec.ClosesAfter.Duration
+	}
+	return p.CreationTimestamp.Add(d)
+}
+
+// setStatus writes an undecided proposal's outcome into its status.
+func setStatus(p *unionsv1.Proposal, o outcome, now time.Time) {
+	st := &p.Status
+	at := metav1.NewTime(now)
+	if o.phase != "" {
+		st.Phase = o.phase
+	}
+	if o.tally != nil {
+		st.Tally = o.tally
+	}
+	if !o.closesAt.IsZero() {
+		st.ClosesAt = unionsv1.TimePtr(o.closesAt)
+	}
+	if o.decided {
+		st.DecidedAt = &at
+	}
+	conditions.Set(&st.Conditions, p.Generation, at, o.summary)
+	st.ObservedGeneration = p.Generation
+}
+
+// followGeneration keeps a decided proposal's status as decided, only
+// acknowledging a new generation: a decision is never re-tallied.
+func followGeneration(p *unionsv1.Proposal) {
+	if p.Status.ObservedGeneration == p.Generation {
+		return
+	}
+	for i := range p.Status.Conditions {
+		p.Status.Conditions[i].ObservedGeneration = p.Generation
+	}
+	p.Status.ObservedGeneration = p.Generation
+}
