@@ -80,7 +80,7 @@ func Track(recorded []unionsv1.Disruption, down []Agent, now time.Time, unavaila
 		t.Disruptions = append(t.Disruptions, unionsv1.Disruption{Namespace: a.Namespace, Agent: a.Agent, Since: s})
 	}
 	slices.SortFunc(t.Disruptions, func(a, b unionsv1.Disruption) int {
-		return cmp.Or(a.Since.Time.Compare(b.Since.Time), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Agent, b.Agent))
+		return cmp.Or(a.Since.Compare(b.Since.Time), cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Agent, b.Agent))
 	})
 	t.Disruptions = t.Disruptions[:min(len(t.Disruptions), MaxListed)]
 	for _, d := range t.Disruptions {

@@ -40,7 +40,7 @@ type why struct {
 // proposal.
 func (sc *scope) dissolution() why {
 	c := sc.coalition
-	if p := sc.dissolvedBy; p != nil && !(c.Spec.DissolveWhenGoalsMet && goals.AllMet(c.Status.Goals)) {
+	if p := sc.dissolvedBy; p != nil && (!c.Spec.DissolveWhenGoalsMet || !goals.AllMet(c.Status.Goals)) {
 		by := "Proposal " + governance.Key(p)
 		return why{reason: ReasonVoted, condition: by + " to dissolve the coalition passed",
 			cause: by + " passed", when: "by " + by}
