@@ -50,6 +50,7 @@ var _ = Describe("Metrics", func() {
 			MatchRegexp(`union_operator_badged_agents\{kind="Alliance"\} [1-9]`),
 			MatchRegexp(`union_operator_memberships\{standing="Active"\} [1-9]`),
 			ContainSubstring("union_operator_coalition_expiries_total"),
+			MatchRegexp(`union_operator_badge_writes_total\{kind="Deployment"\} [1-9]`),
 			ContainSubstring("controller_runtime_reconcile_total"),
 		))
 	})

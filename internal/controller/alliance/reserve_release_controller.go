@@ -33,6 +33,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/defense"
+	"github.com/kos-dev/union-operator/internal/kube"
 )
 
 // ReserveReleaser restores, namespace by namespace, the reserves scaled by
@@ -122,13 +123,5 @@ func (r *ReserveReleaser) namespacesHeldBy(ctx context.Context, o client.Object)
 		ctrl.LoggerFrom(ctx).Error(err, "Listing reserves of alliance")
 		return nil
 	}
-	seen := map[string]bool{}
-	var out []reconcile.Request
-	for _, key := range held {
-		if !seen[key.namespace] {
-			seen[key.namespace] = true
-			out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: key.namespace}})
-		}
-	}
-	return out
+	return kube.NamespaceRequests(held, func(k workloadKey) string { return k.namespace })
 }

@@ -43,6 +43,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/constitution"
 	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/kube"
+	"github.com/kos-dev/union-operator/internal/metrics"
 )
 
 // Reconciler badges one namespace per request (the request's Name is the
@@ -232,6 +233,7 @@ func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadat
 	if gvk.Kind == "Namespace" {
 		u.SetResourceVersion(obj.GetResourceVersion())
 	}
+	metrics.BadgeWrites.WithLabelValues(gvk.Kind).Inc()
 	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership); err != nil {
 		if apierrors.IsNotFound(err) || apierrors.IsInvalid(err) && obj.GetNamespace() != "" {
 			// Gone since observed: an apply to a missing workload or Pod is

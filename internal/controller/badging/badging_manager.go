@@ -35,6 +35,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/constitution"
 	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/kube"
 )
 
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
@@ -89,13 +90,5 @@ func (r *Reconciler) namespacesOfUnion(ctx context.Context, o client.Object) []r
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of union")
 		return nil
 	}
-	seen := map[string]bool{}
-	var out []reconcile.Request
-	for _, m := range members {
-		if !seen[m.Namespace] {
-			seen[m.Namespace] = true
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Name: m.Namespace}})
-		}
-	}
-	return out
+	return kube.NamespaceRequests(members, func(m unionsv1.Membership) string { return m.Namespace })
 }

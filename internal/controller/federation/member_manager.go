@@ -34,6 +34,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/constitution"
+	"github.com/kos-dev/union-operator/internal/kube"
 )
 
 // SetupWithManager registers the controller, keyed by namespace: it follows
@@ -81,15 +82,7 @@ func (r *MemberReconciler) namespacesUnder(ctx context.Context, o client.Object)
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships under federation")
 		return nil
 	}
-	seen := map[string]bool{}
-	var out []reconcile.Request
-	for _, m := range members {
-		if !seen[m.Namespace] {
-			seen[m.Namespace] = true
-			out = append(out, reconcile.Request{NamespacedName: client.ObjectKey{Name: m.Namespace}})
-		}
-	}
-	return out
+	return kube.NamespaceRequests(members, func(m unionsv1.Membership) string { return m.Namespace })
 }
 
 // contentChanged lets through creations, deletions and updates of anything
