@@ -13,6 +13,7 @@ KUBECTL := $(BIN)/k8s/kubectl
 CONTROLLER_GEN := $(BIN)/controller-gen
 GOLANGCI_LINT := $(BIN)/golangci-lint
 HELM := $(BIN)/helm
+CRD_REF_DOCS := $(BIN)/crd-ref-docs
 IMG ?= ghcr.io/kos-dev/union-operator:v0.1.0
 
 # Flags of the operator when make dev runs it as a local process.
@@ -58,7 +59,7 @@ test: controlplane manifests generate fmt vet ## Unit and envtest integration te
 
 .PHONY: test-e2e
 test-e2e: controlplane build cluster ## End-to-end tests: the built binary against the local cluster.
-	KUBECONFIG=$(DEV_DIR)/kubeconfig go test -tags e2e -count=1 -timeout 30m -v ./test/e2e/...
+	KUBECONFIG=$(DEV_DIR)/kubeconfig go test -tags e2e -count=1 -timeout 30m -v ./test/e2e/... -ginkgo.v
 
 .PHONY: fuzz
 fuzz: ## Run each fuzz target for a short while.
@@ -132,6 +133,10 @@ undeploy: ## Remove the operator from the cluster in $KUBECONFIG.
 helm-chart: manifests ## Generate the Helm chart in dist/chart from config/default.
 	@hack/helm/generate.sh
 
+.PHONY: docs
+docs: $(CRD_REF_DOCS) ## Generate docs/api-reference.md from the doc comments in api/v1alpha1.
+	@CRD_REF_DOCS=$(CRD_REF_DOCS) hack/docs/generate.sh
+
 .PHONY: helm-lint
 helm-lint: $(HELM) ## Lint and render the Helm chart; dry-run it against make dev's cluster when that runs.
 	$(HELM) lint --strict dist/chart
@@ -150,6 +155,9 @@ $(CONTROLLER_GEN): hack/tools/go.mod
 $(HELM): hack/tools/helm/go.mod
 	@echo ">> Building helm from source (first time: a few minutes)"
 	cd hack/tools/helm && go build -ldflags "-X helm.sh/helm/v4/internal/version.version=$$(awk '$$1=="require" && $$2=="helm.sh/helm/v4" {print $$3}' go.mod)" -o $(HELM) helm.sh/helm/v4/cmd/helm
+
+$(CRD_REF_DOCS): hack/tools/docs/go.mod
+	cd hack/tools/docs && go build -o $(CRD_REF_DOCS) github.com/elastic/crd-ref-docs
 
 $(GOLANGCI_LINT): hack/tools/lint/go.mod
 	@echo ">> Building golangci-lint from source (first time: a few minutes)"

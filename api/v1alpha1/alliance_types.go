@@ -154,18 +154,25 @@ const (
 
 // ComplianceStatus reports one agent against one standard.
 type ComplianceStatus struct {
+	// namespace of the agent.
 	Namespace string `json:"namespace"`
-	Agent     string `json:"agent"`
-	Standard  string `json:"standard"`
-	Compliant bool   `json:"compliant"`
+	// agent is the agent's name.
+	Agent string `json:"agent"`
+	// standard the agent was judged against.
+	Standard string `json:"standard"`
+	// compliant is whether the agent meets the standard.
+	Compliant bool `json:"compliant"`
+	// message says why the agent fails the standard.
 	// +optional
 	Message string `json:"message,omitempty"`
 }
 
 // Disruption is a member agent workload below its desired availability.
 type Disruption struct {
+	// namespace of the disrupted agent workload.
 	Namespace string `json:"namespace"`
-	Agent     string `json:"agent"`
+	// agent is the disrupted agent's name.
+	Agent string `json:"agent"`
 	// since is when the workload fell below its desired availability.
 	Since metav1.Time `json:"since"`
 	// reservesScaled is the number of allied reserves scaled up for it.

@@ -46,10 +46,12 @@ type Asset struct {
 
 // Responsibility is a duty the departing member keeps or hands over.
 type Responsibility struct {
+	// name of the responsibility.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
 	Name string `json:"name"`
+	// description of what is kept or handed over, and to whom.
 	// +optional
 	// +kubebuilder:validation:MaxLength=1024
 	Description string `json:"description,omitempty"`

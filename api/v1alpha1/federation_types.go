@@ -168,22 +168,32 @@ const (
 
 // ProposalReference names an open proposal.
 type ProposalReference struct {
+	// namespace the proposal was filed in.
 	Namespace string `json:"namespace"`
-	Name      string `json:"name"`
+	// name of the proposal.
+	Name string `json:"name"`
+	// action the proposal asks for.
 	// +optional
 	Action ProposalActionType `json:"action,omitempty"`
+	// closesAt is when voting ends.
 	// +optional
 	ClosesAt *metav1.Time `json:"closesAt,omitempty"`
 }
 
 // Decision is a decided proposal.
 type Decision struct {
-	Namespace string             `json:"namespace"`
-	Name      string             `json:"name"`
-	Action    ProposalActionType `json:"action"`
-	Outcome   ProposalPhase      `json:"outcome"`
+	// namespace the proposal was filed in.
+	Namespace string `json:"namespace"`
+	// name of the proposal.
+	Name string `json:"name"`
+	// action the proposal asked for.
+	Action ProposalActionType `json:"action"`
+	// outcome of the vote: Passed, Rejected or Expired.
+	Outcome ProposalPhase `json:"outcome"`
+	// text of the proposal (the amendment, for Amend).
 	// +optional
 	Text string `json:"text,omitempty"`
+	// decidedAt is when the proposal was decided.
 	// +optional
 	DecidedAt *metav1.Time `json:"decidedAt,omitempty"`
 }

@@ -90,17 +90,25 @@ const (
 
 // Tally counts the votes on a proposal.
 type Tally struct {
-	Yes       int32 `json:"yes"`
-	No        int32 `json:"no"`
-	Abstain   int32 `json:"abstain"`
-	Eligible  int32 `json:"eligible"`
+	// yes votes, delegated ones included.
+	Yes int32 `json:"yes"`
+	// no votes, delegated ones included.
+	No int32 `json:"no"`
+	// abstentions, delegated ones and delegation cycles included.
+	Abstain int32 `json:"abstain"`
+	// eligible is the number of voters: Active members (and child
+	// federations voting as a bloc).
+	Eligible int32 `json:"eligible"`
+	// delegated is how many of the votes were cast by a delegate.
 	Delegated int32 `json:"delegated"`
 }
 
 // ProposalStatus is the observed state of a Proposal.
 type ProposalStatus struct {
+	// observedGeneration is the generation the status was computed from.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
+	// conditions: Ready (True once decided), Reconciling while open, Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -136,8 +144,10 @@ type Proposal struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// spec is the motion.
 	// +required
 	Spec ProposalSpec `json:"spec"`
+	// status is the vote and its outcome.
 	// +optional
 	Status ProposalStatus `json:"status,omitempty"`
 }
@@ -162,8 +172,10 @@ const (
 
 // BallotSubject points at the Proposal or ExitTreaty voted on.
 type BallotSubject struct {
+	// kind of the subject: Proposal or ExitTreaty.
 	// +required
 	Kind BallotSubjectKind `json:"kind"`
+	// namespace the subject was filed in.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=63
@@ -173,6 +185,7 @@ type BallotSubject struct {
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+	// name of the subject.
 	Name string `json:"name"`
 }
 
@@ -199,6 +212,7 @@ type BallotSpec struct {
 
 // BallotStatus is the observed state of a Ballot.
 type BallotStatus struct {
+	// observedGeneration is the generation the status was computed from.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
 	// conditions: Ready (True when the ballot counts), Stalled.
@@ -226,8 +240,10 @@ type Ballot struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
+	// spec is the vote.
 	// +required
 	Spec BallotSpec `json:"spec"`
+	// status says whether the vote counts.
 	// +optional
 	Status BallotStatus `json:"status,omitempty"`
 }

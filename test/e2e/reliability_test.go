@@ -62,6 +62,13 @@ func newWorld(prefix string, namespaces, deployments, pods int) *world {
 		Expect(k8sClient.Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})).To(Succeed())
 		w.namespaces = append(w.namespaces, ns)
 	}
+	// Pods need the namespace's default ServiceAccount, which the
+	// controller-manager makes (later after an API server restart).
+	for _, ns := range w.namespaces {
+		Eventually(func() error {
+			return k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: "default"}, &corev1.ServiceAccount{})
+		}).Should(Succeed())
+	}
 	DeferCleanup(func() {
 		for _, ns := range w.namespaces {
 			_ = k8sClient.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
