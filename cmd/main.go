@@ -46,6 +46,8 @@ func main() {
 		concurrency   int
 		badgeWrites   int
 		leaseDuration time.Duration
+		renewDeadline time.Duration
+		retryPeriod   time.Duration
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the metrics endpoint binds to (:8443 for HTTPS, :8080 for HTTP, 0 to disable).")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorised through the API server.")
@@ -53,7 +55,9 @@ func main() {
 	flag.StringVar(&probeAddr, "health-probe-bind-address", ":8081", "Address the health and readiness probes bind to.")
 	flag.BoolVar(&leaderElect, "leader-elect", false, "Elect a leader, so that only one of several managers acts.")
 	flag.StringVar(&leaderNS, "leader-election-namespace", "", "Namespace of the leader election lease (default: the manager's own namespace).")
-	flag.DurationVar(&leaseDuration, "leader-election-lease-duration", 15*time.Second, "How long a leader's lease lasts without renewal.")
+	flag.DurationVar(&leaseDuration, "leader-election-lease-duration", 15*time.Second, "How long a leader's lease lasts without renewal: a follower takes over at most this long (plus a retry period) after the leader dies.")
+	flag.DurationVar(&renewDeadline, "leader-election-renew-deadline", 10*time.Second, "How long the leader keeps trying to renew its lease before it gives up leading (less than the lease duration).")
+	flag.DurationVar(&retryPeriod, "leader-election-retry-period", 2*time.Second, "How often candidates try to acquire or renew the lease.")
 	flag.Float64Var(&qps, "kube-api-qps", 50, "Requests per second to the API server, sustained.")
 	flag.IntVar(&burst, "kube-api-burst", 100, "Requests to the API server in a burst.")
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
@@ -87,6 +91,8 @@ func main() {
 		LeaderElectionID:              "union-operator.unions.kos.dev",
 		LeaderElectionNamespace:       leaderNS,
 		LeaseDuration:                 &leaseDuration,
+		RenewDeadline:                 &renewDeadline,
+		RetryPeriod:                   &retryPeriod,
 		LeaderElectionReleaseOnCancel: true,
 	})
 	if err != nil {
