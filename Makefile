@@ -66,6 +66,8 @@ fuzz: ## Run each fuzz target for a short while.
 	go test ./internal/audit -run '^$$' -fuzz FuzzAppendVerify -fuzztime 20000x
 	go test ./internal/tally -run '^$$' -fuzz FuzzCountMatchesReference -fuzztime 20000x
 	go test ./internal/tally -run '^$$' -fuzz FuzzParsePercent -fuzztime 20000x
+	go test ./internal/overrides -run '^$$' -fuzz FuzzBounds -fuzztime 20000x
+	go test ./internal/controller/coalition -run '^$$' -fuzz FuzzWarningTime -fuzztime 20000x
 
 .PHONY: bench
 bench: controlplane build cluster ## Measure badge convergence, writes, memory and expiry lag against a baseline in the same run.

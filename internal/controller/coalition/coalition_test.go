@@ -42,3 +42,29 @@ func TestWarningTime(t *testing.T) {
 		})
 	}
 }
+
+// FuzzWarningTime checks the deadline arithmetic for any creation time and
+// lifetime: the warning never comes after the deadline, never more than an
+// hour before it, and never before the coalition existed.
+func FuzzWarningTime(f *testing.F) {
+	f.Add(int64(0), int64(time.Hour))
+	f.Add(int64(1_700_000_000), int64(72*time.Hour))
+	f.Add(int64(1_700_000_000), int64(-time.Minute))
+	f.Add(int64(-1), int64(1))
+	f.Fuzz(func(t *testing.T, createdUnix int64, lifetime int64) {
+		// Keep times within what metav1 serialises (years 0001-9999).
+		created := time.Unix(createdUnix%(200*365*24*3600), 0).UTC()
+		life := time.Duration(lifetime % int64(100*365*24*time.Hour))
+		deadline := created.Add(life)
+		warn := WarningTime(created, deadline)
+		if warn.After(deadline) {
+			t.Fatalf("warning %v after deadline %v", warn, deadline)
+		}
+		if lead := deadline.Sub(warn); lead > maxWarning {
+			t.Fatalf("warning %v ahead of the deadline, more than %v", lead, maxWarning)
+		}
+		if life >= 0 && warn.Before(created) {
+			t.Fatalf("warning %v before creation %v", warn, created)
+		}
+	})
+}
