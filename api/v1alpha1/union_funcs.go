@@ -17,6 +17,7 @@ limitations under the License.
 package v1alpha1
 
 import (
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -140,4 +141,18 @@ func TimePtr(t time.Time) *metav1.Time {
 	}
 	mt := metav1.NewTime(t)
 	return &mt
+}
+
+// IsBadgeKey reports whether a label key is a badge key:
+// <coalition|alliance|federation>.unions.kos.dev/<union-name>.
+func IsBadgeKey(key string) bool {
+	prefix, name, ok := strings.Cut(key, "/")
+	if !ok || name == "" {
+		return false
+	}
+	switch prefix {
+	case "coalition." + BadgeDomain, "alliance." + BadgeDomain, "federation." + BadgeDomain:
+		return true
+	}
+	return false
 }

@@ -61,9 +61,32 @@ func NewSelector(ls *metav1.LabelSelector) (Selector, error) {
 	return Selector{sel: sel}, nil
 }
 
-// Matches reports whether one object's labels match.
+// Matches reports whether one object's own labels match. Badges are not the
+// object's own: selecting agents never depends on the unions they are in, so
+// badges coming and going never change what a Membership selects.
 func (s Selector) Matches(obj metav1.Object) bool {
-	return s.sel == nil || s.sel.Matches(labels.Set(obj.GetLabels()))
+	return s.sel == nil || s.sel.Matches(ownLabels(obj.GetLabels()))
+}
+
+// ownLabels are an object's labels without its badges.
+type ownLabels map[string]string
+
+func (l ownLabels) Has(key string) bool {
+	_, ok := l.Lookup(key)
+	return ok
+}
+
+func (l ownLabels) Get(key string) string {
+	v, _ := l.Lookup(key)
+	return v
+}
+
+func (l ownLabels) Lookup(key string) (string, bool) {
+	if unionsv1.IsBadgeKey(key) {
+		return "", false
+	}
+	v, ok := l[key]
+	return v, ok
 }
 
 // Select returns the names of the agents s selects among objects, sorted. An

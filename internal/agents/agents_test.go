@@ -64,6 +64,30 @@ func TestSelect(t *testing.T) {
 	}
 }
 
+func TestSelectIgnoresBadges(t *testing.T) {
+	badged := []metav1.Object{
+		obj("scout", map[string]string{unionsv1.AgentLabel: "scout", "alliance.unions.kos.dev/blue": "member"}),
+	}
+	for _, ls := range []*metav1.LabelSelector{
+		{MatchLabels: map[string]string{"alliance.unions.kos.dev/blue": "member"}},
+		{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "alliance.unions.kos.dev/blue", Operator: metav1.LabelSelectorOpExists}}},
+	} {
+		s, err := NewSelector(ls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Select(badged); got != nil {
+			t.Errorf("selector %v selected %v through a badge", ls, got)
+		}
+	}
+	s, _ := NewSelector(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
+		{Key: "alliance.unions.kos.dev/blue", Operator: metav1.LabelSelectorOpDoesNotExist},
+	}})
+	if got := s.Select(badged); !slices.Equal(got, []string{"scout"}) {
+		t.Errorf("DoesNotExist on a badge key = %v, want [scout]: badges are not the agent's own labels", got)
+	}
+}
+
 func TestNewSelectorRejectsInvalid(t *testing.T) {
 	_, err := NewSelector(&metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{{Key: "a", Operator: "Near"}}})
 	if err == nil {

@@ -54,10 +54,7 @@ func Parse(key string) (unionsv1.UnionReference, bool) {
 }
 
 // IsKey reports whether a label key is a badge key.
-func IsKey(key string) bool {
-	_, ok := Parse(key)
-	return ok
-}
+func IsKey(key string) bool { return unionsv1.IsBadgeKey(key) }
 
 // Of returns the badge labels among labels (nil when there are none).
 func Of(labels map[string]string) map[string]string {

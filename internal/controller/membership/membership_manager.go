@@ -18,6 +18,7 @@ package membership
 
 import (
 	"context"
+	"maps"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -25,6 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -49,7 +51,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	for _, gvk := range agents.Kinds {
 		obj := &metav1.PartialObjectMetadata{}
 		obj.SetGroupVersionKind(gvk)
-		b = b.WatchesMetadata(obj, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)), labelsOnly)
+		b = b.WatchesMetadata(obj, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)), builder.WithPredicates(ownLabelsChanged))
 	}
 	for _, kind := range unionsv1.UnionKinds {
 		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.ofUnion))
@@ -94,6 +96,25 @@ func requests(ms []unionsv1.Membership) []reconcile.Request {
 	out := make([]reconcile.Request, len(ms))
 	for i := range ms {
 		out[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&ms[i])}
+	}
+	return out
+}
+
+// ownLabelsChanged lets through creations, deletions and updates that change
+// an agent's own labels: the badges the operator writes never change what a
+// Membership selects (see agents.Selector), so they wake no Membership.
+var ownLabelsChanged = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		return !maps.Equal(withoutBadges(e.ObjectOld.GetLabels()), withoutBadges(e.ObjectNew.GetLabels()))
+	},
+}
+
+func withoutBadges(l map[string]string) map[string]string {
+	out := make(map[string]string, len(l))
+	for k, v := range l {
+		if !unionsv1.IsBadgeKey(k) {
+			out[k] = v
+		}
 	}
 	return out
 }

@@ -1,0 +1,258 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+)
+
+const (
+	// benchLabel marks everything the bench makes, so that it can find and
+	// remove it (also what an interrupted run left).
+	benchLabel = "unions.kos.dev/bench"
+	benchValue = "true"
+	// nodeName is the fake node of the local cluster; Pods are bound to it
+	// directly, so the scheduler takes no part in the measurement.
+	nodeName = "kwok-node-0"
+	// createWorkers bounds the bench's own requests in flight while it sets up.
+	createWorkers = 64
+)
+
+// objectRef is one agent object the bench made.
+type objectRef struct {
+	kind      string // Deployment or Pod
+	namespace string
+	name      string
+}
+
+func namespaceName(i int) string { return fmt.Sprintf("union-bench-%03d", i) }
+
+// createObjects makes the namespaces, then the agent Deployments (replicas:
+// 0 and paused, so they make no Pods nor ReplicaSets) and the bare agent
+// Pods, spread evenly. Creation
+// is not timed.
+func (b *bench) createObjects(ctx context.Context) error {
+	o := b.opts
+	b.namespaces = make([]string, o.namespaces)
+	for i := range b.namespaces {
+		b.namespaces[i] = namespaceName(i)
+	}
+	log.Printf("Creating %d namespaces, %d agent Deployments and %d agent Pods", o.namespaces, o.workloads, o.pods)
+	err := parallel(ctx, len(b.namespaces), createWorkers, func(ctx context.Context, i int) error {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: b.namespaces[i], Labels: map[string]string{benchLabel: benchValue}}}
+		return b.admin.Create(ctx, ns)
+	})
+	if err != nil {
+		return err
+	}
+	// Pods need their namespace's default ServiceAccount, which the
+	// controller-manager creates shortly after the namespace.
+	err = parallel(ctx, len(b.namespaces), createWorkers, func(ctx context.Context, i int) error {
+		return poll(ctx, 100*time.Millisecond, time.Minute, func(ctx context.Context) (bool, error) {
+			err := b.admin.Get(ctx, client.ObjectKey{Namespace: b.namespaces[i], Name: "default"}, &corev1.ServiceAccount{})
+			return err == nil, client.IgnoreNotFound(err)
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for the default ServiceAccounts: %w", err)
+	}
+
+	b.objects = make([]objectRef, 0, o.workloads+o.pods)
+	for i := range o.workloads {
+		b.objects = append(b.objects, objectRef{"Deployment", b.namespaces[i%o.namespaces], fmt.Sprintf("agent-%05d", i)})
+	}
+	for i := range o.pods {
+		b.objects = append(b.objects, objectRef{"Pod", b.namespaces[i%o.namespaces], fmt.Sprintf("agent-pod-%05d", i)})
+	}
+	return parallel(ctx, len(b.objects), createWorkers, func(ctx context.Context, i int) error {
+		return b.admin.Create(ctx, newAgent(b.objects[i]))
+	})
+}
+
+// newAgent is an agent Deployment without replicas or a bare agent Pod on the fake node.
+func newAgent(ref objectRef) client.Object {
+	labels := map[string]string{unionsv1.AgentLabel: ref.name, benchLabel: benchValue}
+	meta := metav1.ObjectMeta{Namespace: ref.namespace, Name: ref.name, Labels: labels}
+	podSpec := corev1.PodSpec{
+		Containers:                    []corev1.Container{{Name: "agent", Image: "registry.k8s.io/pause:3.10"}},
+		AutomountServiceAccountToken:  ptr.To(false),
+		TerminationGracePeriodSeconds: ptr.To[int64](0),
+	}
+	if ref.kind == "Pod" {
+		podSpec.NodeName = nodeName
+		return &corev1.Pod{ObjectMeta: meta, Spec: podSpec}
+	}
+	selector := map[string]string{unionsv1.AgentLabel: ref.name}
+	return &appsv1.Deployment{
+		ObjectMeta: meta,
+		Spec: appsv1.DeploymentSpec{
+			Replicas: ptr.To[int32](0),
+			// Paused: the Deployment controller makes no ReplicaSet for it,
+			// so the cluster settles in seconds rather than minutes.
+			Paused:   true,
+			Selector: &metav1.LabelSelector{MatchLabels: selector},
+			Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: selector}, Spec: podSpec},
+		},
+	}
+}
+
+// waitSettled waits until kwok has marked every Pod Running and the
+// Deployment controller has seen every Deployment, so that neither writes
+// during a measurement.
+func (b *bench) waitSettled(ctx context.Context) error {
+	start := time.Now()
+	sel := client.MatchingLabels{benchLabel: benchValue}
+	err := poll(ctx, time.Second, 5*time.Minute, func(ctx context.Context) (bool, error) {
+		var pods corev1.PodList
+		if err := b.admin.List(ctx, &pods, sel, client.MatchingFieldsSelector{Selector: fields.OneTermNotEqualSelector("status.phase", string(corev1.PodRunning))}, client.Limit(1)); err != nil {
+			return false, err
+		}
+		return len(pods.Items) == 0, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for the Pods to run: %w", err)
+	}
+	log.Printf("Pods running after %s", time.Since(start).Round(time.Millisecond))
+	err = poll(ctx, time.Second, 5*time.Minute, func(ctx context.Context) (bool, error) {
+		var list appsv1.DeploymentList
+		if err := b.admin.List(ctx, &list, sel); err != nil {
+			return false, err
+		}
+		for _, d := range list.Items {
+			if d.Status.ObservedGeneration < d.Generation {
+				return false, nil
+			}
+		}
+		return len(list.Items) == b.opts.workloads, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for the Deployments to settle: %w", err)
+	}
+	log.Printf("Pods running and Deployments observed after %s", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// removeObjects deletes every union and namespace the bench made and waits
+// until the namespaces are gone.
+func (b *bench) removeObjects(ctx context.Context) error {
+	sel := client.MatchingLabels{benchLabel: benchValue}
+	for _, list := range []client.ObjectList{&unionsv1.CoalitionList{}, &unionsv1.AllianceList{}} {
+		if err := b.admin.List(ctx, list, sel); err != nil {
+			return err
+		}
+		items, err := listItems(list)
+		if err != nil {
+			return err
+		}
+		err = parallel(ctx, len(items), createWorkers, func(ctx context.Context, i int) error {
+			return client.IgnoreNotFound(b.admin.Delete(ctx, items[i]))
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var nsList corev1.NamespaceList
+	if err := b.admin.List(ctx, &nsList, sel); err != nil {
+		return err
+	}
+	if len(nsList.Items) == 0 {
+		return nil
+	}
+	log.Printf("Deleting %d bench namespaces", len(nsList.Items))
+	start := time.Now()
+	for i := range nsList.Items {
+		if err := b.admin.Delete(ctx, &nsList.Items[i]); client.IgnoreNotFound(err) != nil {
+			return err
+		}
+	}
+	err := poll(ctx, time.Second, 5*time.Minute, func(ctx context.Context) (bool, error) {
+		var left corev1.NamespaceList
+		err := b.admin.List(ctx, &left, sel)
+		return err == nil && len(left.Items) == 0, err
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for the bench namespaces to go: %w", err)
+	}
+	log.Printf("Bench namespaces gone after %s", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func listItems(list client.ObjectList) ([]client.Object, error) {
+	switch l := list.(type) {
+	case *unionsv1.CoalitionList:
+		out := make([]client.Object, len(l.Items))
+		for i := range l.Items {
+			out[i] = &l.Items[i]
+		}
+		return out, nil
+	case *unionsv1.AllianceList:
+		out := make([]client.Object, len(l.Items))
+		for i := range l.Items {
+			out[i] = &l.Items[i]
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("unexpected list %T", list)
+}
+
+// parallel runs fn for 0..n-1 on at most workers goroutines and returns the
+// first error (after which no new calls start). An object that already
+// exists counts as created.
+func parallel(ctx context.Context, n, workers int, fn func(ctx context.Context, i int) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		next     atomic.Int64
+		once     sync.Once
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				if err := fn(ctx, i); err != nil && !apierrors.IsAlreadyExists(err) {
+					once.Do(func() { firstErr = err; cancel() })
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr == nil && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return firstErr
+}
