@@ -271,12 +271,9 @@ const (
 
 // Reasons used across kinds.
 const (
-	ReasonReconciled    = "Reconciled"
-	ReasonProgressing   = "Progressing"
 	ReasonUnionNotFound = "UnionNotFound"
 	ReasonNotInvited    = "NotInvited"
 	ReasonDuplicate     = "Duplicate"
-	ReasonUnionInactive = "UnionInactive"
 	ReasonInvalidTerms  = "InvalidTerms"
 	ReasonActive        = "Active"
 )

@@ -26,13 +26,6 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
-// prefixes maps each badge key prefix to its union kind.
-var prefixes = map[string]unionsv1.UnionKind{
-	"coalition." + unionsv1.BadgeDomain + "/":  unionsv1.KindCoalition,
-	"alliance." + unionsv1.BadgeDomain + "/":   unionsv1.KindAlliance,
-	"federation." + unionsv1.BadgeDomain + "/": unionsv1.KindFederation,
-}
-
 // Key is the badge label key of a union: <kind>.unions.kos.dev/<name>.
 func Key(ref unionsv1.UnionReference) string {
 	return strings.ToLower(string(ref.Kind)) + "." + unionsv1.BadgeDomain + "/" + ref.Name
@@ -41,16 +34,6 @@ func Key(ref unionsv1.UnionReference) string {
 // String renders a badge as key=value, as in Membership.status.badge.
 func String(ref unionsv1.UnionReference, role unionsv1.Role) string {
 	return Key(ref) + "=" + string(role)
-}
-
-// Parse returns the union a badge key names, and whether key is a badge key.
-func Parse(key string) (unionsv1.UnionReference, bool) {
-	for prefix, kind := range prefixes {
-		if name, ok := strings.CutPrefix(key, prefix); ok && name != "" {
-			return unionsv1.UnionReference{Kind: kind, Name: name}, true
-		}
-	}
-	return unionsv1.UnionReference{}, false
 }
 
 // IsKey reports whether a label key is a badge key.

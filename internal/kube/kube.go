@@ -43,20 +43,6 @@ func PatchStatus(ctx context.Context, c client.Client, before, after client.Obje
 	return c.Status().Patch(ctx, after, patch)
 }
 
-// Patch writes the metadata and spec of after with a merge patch computed
-// against before, and writes nothing when nothing changed.
-func Patch(ctx context.Context, c client.Client, before, after client.Object) error {
-	patch := client.MergeFrom(before)
-	data, err := patch.Data(after)
-	if err != nil {
-		return err
-	}
-	if string(data) == "{}" {
-		return nil
-	}
-	return c.Patch(ctx, after, patch)
-}
-
 // NewMetadataList returns an empty metadata-only list of one agent kind.
 func NewMetadataList(i int) *metav1.PartialObjectMetadataList {
 	list := &metav1.PartialObjectMetadataList{}

@@ -26,6 +26,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -131,4 +132,30 @@ func listUnions(ctx context.Context, c client.Reader) (Unions, error) {
 		}
 	}
 	return Unions{Coalitions: cl.Items, Alliances: al.Items, Federations: fl.Items}, nil
+}
+
+// unionsCommand is a command that lists every union of the cluster and
+// renders them.
+func unionsCommand(streams genericiooptions.IOStreams, cluster Cluster, use, short, example string, render func(io.Writer, Unions) error) *cobra.Command {
+	return &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Example: example,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := cluster.Client()
+			if err != nil {
+				return err
+			}
+			unions, err := listUnions(cmd.Context(), c)
+			if err != nil {
+				return err
+			}
+			if unions.Len() == 0 {
+				_, err := fmt.Fprintln(streams.ErrOut, "No unions found.")
+				return err
+			}
+			return render(streams.Out, unions)
+		},
+	}
 }

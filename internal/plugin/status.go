@@ -32,28 +32,10 @@ import (
 )
 
 func newStatusCommand(streams genericiooptions.IOStreams, cluster Cluster) *cobra.Command {
-	return &cobra.Command{
-		Use:   "status",
-		Short: "List every Coalition, Alliance and Federation with its phase, counts and readiness",
-		Example: `  # Every union of the cluster
-  kubectl unions status`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := cluster.Client()
-			if err != nil {
-				return err
-			}
-			unions, err := listUnions(cmd.Context(), c)
-			if err != nil {
-				return err
-			}
-			if unions.Len() == 0 {
-				_, err := fmt.Fprintln(streams.ErrOut, "No unions found.")
-				return err
-			}
-			return RenderStatus(streams.Out, unions)
-		},
-	}
+	return unionsCommand(streams, cluster, "status",
+		"List every Coalition, Alliance and Federation with its phase, counts and readiness",
+		`  # Every union of the cluster
+  kubectl unions status`, RenderStatus)
 }
 
 // StatusRow is one line of the status table.

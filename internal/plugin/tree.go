@@ -31,28 +31,10 @@ import (
 )
 
 func newTreeCommand(streams genericiooptions.IOStreams, cluster Cluster) *cobra.Command {
-	return &cobra.Command{
-		Use:   "tree",
-		Short: "Show the federations' nesting, and every union's member namespaces with their agents",
-		Example: `  # Federations nested under their parents; coalitions and alliances listed flat
-  kubectl unions tree`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := cluster.Client()
-			if err != nil {
-				return err
-			}
-			unions, err := listUnions(cmd.Context(), c)
-			if err != nil {
-				return err
-			}
-			if unions.Len() == 0 {
-				_, err := fmt.Fprintln(streams.ErrOut, "No unions found.")
-				return err
-			}
-			return RenderTree(streams.Out, unions)
-		},
-	}
+	return unionsCommand(streams, cluster, "tree",
+		"Show the federations' nesting, and every union's member namespaces with their agents",
+		`  # Federations nested under their parents; coalitions and alliances listed flat
+  kubectl unions tree`, RenderTree)
 }
 
 // maxListedMembers is the bound of a union's status.members.
