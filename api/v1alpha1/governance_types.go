@@ -90,10 +90,10 @@ const (
 
 // Tally counts the votes on a proposal.
 type Tally struct {
-	// yes votes, delegated ones included.
-	Yes int32 `json:"yes"`
-	// no votes, delegated ones included.
-	No int32 `json:"no"`
+	// for counts the votes for the proposal, delegated ones included.
+	For int32 `json:"for"`
+	// against counts the votes against the proposal, delegated ones included.
+	Against int32 `json:"against"`
 	// abstentions, delegated ones and delegation cycles included.
 	Abstain int32 `json:"abstain"`
 	// eligible is the number of voters: Active members (and child
@@ -134,8 +134,8 @@ type ProposalStatus struct {
 // +kubebuilder:printcolumn:name="Union",type=string,JSONPath=`.spec.union.name`
 // +kubebuilder:printcolumn:name="Action",type=string,JSONPath=`.spec.action.type`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
-// +kubebuilder:printcolumn:name="Yes",type=integer,JSONPath=`.status.tally.yes`
-// +kubebuilder:printcolumn:name="No",type=integer,JSONPath=`.status.tally.no`
+// +kubebuilder:printcolumn:name="For",type=integer,JSONPath=`.status.tally.for`
+// +kubebuilder:printcolumn:name="Against",type=integer,JSONPath=`.status.tally.against`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
@@ -189,23 +189,24 @@ type BallotSubject struct {
 	Name string `json:"name"`
 }
 
-// Choice is a vote.
-// +kubebuilder:validation:Enum=Yes;No;Abstain
+// Choice is a vote. The words are safe to write unquoted in YAML 1.1, which
+// kubectl reads manifests as (there, Yes and No would be booleans).
+// +kubebuilder:validation:Enum=For;Against;Abstain
 type Choice string
 
 const (
-	ChoiceYes     Choice = "Yes"
-	ChoiceNo      Choice = "No"
+	ChoiceFor     Choice = "For"
+	ChoiceAgainst Choice = "Against"
 	ChoiceAbstain Choice = "Abstain"
 )
 
 // BallotSpec is a member's vote, filed in its own namespace.
 type BallotSpec struct {
-	// on is the Proposal or ExitTreaty voted on. Immutable.
+	// subject is the Proposal or ExitTreaty voted on. Immutable.
 	// +required
-	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="on is immutable"
-	On BallotSubject `json:"on"`
-	// choice is Yes, No or Abstain; it may change while the vote is open.
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="subject is immutable"
+	Subject BallotSubject `json:"subject"`
+	// choice is For, Against or Abstain; it may change while the vote is open.
 	// +required
 	Choice Choice `json:"choice"`
 }
@@ -229,7 +230,7 @@ type BallotStatus struct {
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
 // +kubebuilder:resource:shortName=ballot,categories=unions
-// +kubebuilder:printcolumn:name="On",type=string,JSONPath=`.spec.on.name`
+// +kubebuilder:printcolumn:name="Subject",type=string,JSONPath=`.spec.subject.name`
 // +kubebuilder:printcolumn:name="Choice",type=string,JSONPath=`.spec.choice`
 // +kubebuilder:printcolumn:name="Counted",type=boolean,JSONPath=`.status.counted`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`

@@ -201,9 +201,9 @@ func Bloc(child Body, ballots map[string]tally.Choice, closed bool) (decision ta
 	case r.Eligible == 0:
 		return tally.Expired, tally.Abstain, true
 	case decision == tally.Passed:
-		return decision, tally.Yes, true
+		return decision, tally.For, true
 	case decision == tally.Rejected:
-		return decision, tally.No, true
+		return decision, tally.Against, true
 	case decision == tally.Expired:
 		return decision, tally.Abstain, true
 	}

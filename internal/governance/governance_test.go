@@ -47,7 +47,7 @@ func body(name string, strata unionsv1.Strata, ms []Member, children ...Body) Bo
 type counts struct{ yes, no, abstain, eligible, delegated int }
 
 func TestCount(t *testing.T) {
-	y, n := tally.Yes, tally.No
+	y, n := tally.For, tally.Against
 	tests := []struct {
 		name    string
 		body    Body
@@ -208,7 +208,7 @@ func TestCount(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := Count(tt.body, tt.ballots, tt.closed)
-			got := counts{r.Yes, r.No, r.Abstain, r.Eligible, r.Delegated}
+			got := counts{r.For, r.Against, r.Abstain, r.Eligible, r.Delegated}
 			if got != tt.want {
 				t.Errorf("counts = %+v, want %+v", got, tt.want)
 			}
@@ -463,15 +463,15 @@ func TestCast(t *testing.T) {
 		b.Spec.Choice = c
 		return b
 	}
-	deleted := ballot("c", "deleted", 0, unionsv1.ChoiceNo)
+	deleted := ballot("c", "deleted", 0, unionsv1.ChoiceAgainst)
 	deleted.DeletionTimestamp = &metav1.Time{Time: t0}
 	cast := Cast([]unionsv1.Ballot{
-		ballot("a", "second", time.Second, unionsv1.ChoiceNo),
-		ballot("a", "first", 0, unionsv1.ChoiceYes),
-		ballot("b", "zz", 0, unionsv1.ChoiceNo),
+		ballot("a", "second", time.Second, unionsv1.ChoiceAgainst),
+		ballot("a", "first", 0, unionsv1.ChoiceFor),
+		ballot("b", "zz", 0, unionsv1.ChoiceAgainst),
 		ballot("b", "aa", 0, unionsv1.ChoiceAbstain),
 		deleted,
-		ballot("c", "later", time.Second, unionsv1.ChoiceYes),
+		ballot("c", "later", time.Second, unionsv1.ChoiceFor),
 	})
 	got := map[string]string{}
 	for ns, b := range cast {
@@ -480,7 +480,7 @@ func TestCast(t *testing.T) {
 	if want := map[string]string{"a": "first", "b": "aa", "c": "later"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Cast = %v, want %v", got, want)
 	}
-	if want := map[string]tally.Choice{"a": tally.Yes, "b": tally.Abstain, "c": tally.Yes}; !reflect.DeepEqual(Choices(cast), want) {
+	if want := map[string]tally.Choice{"a": tally.For, "b": tally.Abstain, "c": tally.For}; !reflect.DeepEqual(Choices(cast), want) {
 		t.Errorf("Choices = %v, want %v", Choices(cast), want)
 	}
 }

@@ -40,7 +40,7 @@ const FederationParent = "spec.parent"
 const ExitTreatyUnion = "spec.union"
 
 // BallotSubject indexes Ballots by what they vote on, as Kind/namespace/name.
-const BallotSubject = "spec.on"
+const BallotSubject = "spec.subject"
 
 // SubjectKey is the index value of a Ballot's subject.
 func SubjectKey(kind unionsv1.BallotSubjectKind, namespace, name string) string {
@@ -73,7 +73,7 @@ func Setup(ctx context.Context, mgr manager.Manager) error {
 		return err
 	}
 	if err := indexer.IndexField(ctx, &unionsv1.Ballot{}, BallotSubject, func(o client.Object) []string {
-		on := o.(*unionsv1.Ballot).Spec.On
+		on := o.(*unionsv1.Ballot).Spec.Subject
 		return []string{SubjectKey(on.Kind, on.Namespace, on.Name)}
 	}); err != nil {
 		return err

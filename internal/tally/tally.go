@@ -7,7 +7,7 @@
 // (duplicates and empty names are dropped). For each of them:
 //
 //   - A member with its own ballot votes directly; a direct ballot always
-//     overrides delegation. Only ballots whose choice is Yes, No or Abstain
+//     overrides delegation. Only ballots whose choice is For, Against or Abstain
 //     are ballots; anything else is ignored as if it had not been filed.
 //   - A member without a ballot is represented by its delegate, transitively:
 //     the chain of delegates is followed until a member with a ballot, whose
@@ -31,17 +31,17 @@
 // soon as every eligible member has voted. Until then it is [Pending]. Once
 // decided:
 //
-//   - the quorum is met when (yes + no + abstain) * 100 >= quorum * eligible,
+//   - the quorum is met when (for + against + abstain) * 100 >= quorum * eligible,
 //     delegated votes and abstentions included; otherwise it is [Expired];
-//   - it is [Passed] when yes * 100 > threshold * (yes + no), that is when
+//   - it is [Passed] when for * 100 > threshold * (for + against), that is when
 //     strictly more than threshold percent of the votes that did not abstain
-//     are Yes. Nothing is more than 100%, so a 100% threshold means
-//     unanimity instead: at least one Yes and no No. Otherwise it is
+//     are For. Nothing is more than 100%, so a 100% threshold means
+//     unanimity instead: at least one For and no Against. Otherwise it is
 //     [Rejected]. With only abstentions it is Rejected.
 //
 // So "50%" as the threshold is a simple majority, and a tie fails. With no
 // eligible members at all, every vote is in at once, any quorum is met and,
-// with no Yes, the proposal is Rejected.
+// with no For, the proposal is Rejected.
 package tally
 
 import (
@@ -55,14 +55,14 @@ type Choice string
 
 // The choices of a ballot.
 const (
-	Yes     Choice = "Yes"
-	No      Choice = "No"
+	For     Choice = "For"
+	Against Choice = "Against"
 	Abstain Choice = "Abstain"
 )
 
-// Valid reports whether c is Yes, No or Abstain.
+// Valid reports whether c is For, Against or Abstain.
 func (c Choice) Valid() bool {
-	return c == Yes || c == No || c == Abstain
+	return c == For || c == Against || c == Abstain
 }
 
 // Electorate is everything a count depends on.
@@ -107,12 +107,12 @@ type Vote struct {
 
 // Result is the tally of an electorate.
 type Result struct {
-	// Yes, No and Abstain count every represented member, delegated votes
-	// included.
-	Yes, No, Abstain int
+	// For, Against and Abstain count every represented member, delegated
+	// votes included.
+	For, Against, Abstain int
 	// Eligible is the number of distinct members.
 	Eligible int
-	// Delegated is how many of Yes+No+Abstain were cast by a delegate's
+	// Delegated is how many of For+Against+Abstain were cast by a delegate's
 	// ballot (Route Delegated).
 	Delegated int
 	// Votes holds the vote of every represented member; members that have
@@ -120,9 +120,9 @@ type Result struct {
 	Votes map[string]Vote
 }
 
-// Voted is the number of members counted: Yes + No + Abstain.
+// Voted is the number of members counted: For + Against + Abstain.
 func (r Result) Voted() int {
-	return r.Yes + r.No + r.Abstain
+	return r.For + r.Against + r.Abstain
 }
 
 // outcome of resolving a member without a ballot.
@@ -198,10 +198,10 @@ func Count(e Electorate) Result {
 		}
 		r.Votes[m] = v
 		switch v.Choice {
-		case Yes:
-			r.Yes++
-		case No:
-			r.No++
+		case For:
+			r.For++
+		case Against:
+			r.Against++
 		default:
 			r.Abstain++
 		}
@@ -269,8 +269,8 @@ func Decide(r Result, quorum, threshold Percent, closed bool) Decision {
 	if int64(voted)*100 < q*int64(r.Eligible) {
 		return Expired
 	}
-	yes, cast := int64(r.Yes), int64(r.Yes)+int64(r.No)
-	if yes*100 > t*cast || t == 100 && yes > 0 && r.No == 0 {
+	pro, cast := int64(r.For), int64(r.For)+int64(r.Against)
+	if pro*100 > t*cast || t == 100 && pro > 0 && r.Against == 0 {
 		return Passed
 	}
 	return Rejected

@@ -13,7 +13,7 @@ import (
 type counts struct{ yes, no, abstain, eligible, delegated int }
 
 func countsOf(r Result) counts {
-	return counts{r.Yes, r.No, r.Abstain, r.Eligible, r.Delegated}
+	return counts{r.For, r.Against, r.Abstain, r.Eligible, r.Delegated}
 }
 
 func TestCount(t *testing.T) {
@@ -30,7 +30,7 @@ func TestCount(t *testing.T) {
 	}{
 		{
 			name:  "no members",
-			e:     Electorate{Ballots: map[string]Choice{"a": Yes}},
+			e:     Electorate{Ballots: map[string]Choice{"a": For}},
 			want:  counts{},
 			votes: map[string]Vote{},
 		},
@@ -44,20 +44,20 @@ func TestCount(t *testing.T) {
 			name: "direct votes",
 			e: Electorate{
 				Members: []string{"a", "b", "c", "d"},
-				Ballots: map[string]Choice{"a": Yes, "b": No, "c": Abstain},
+				Ballots: map[string]Choice{"a": For, "b": Against, "c": Abstain},
 			},
 			want:  counts{yes: 1, no: 1, abstain: 1, eligible: 4},
-			votes: map[string]Vote{"a": direct(Yes), "b": direct(No), "c": direct(Abstain)},
+			votes: map[string]Vote{"a": direct(For), "b": direct(Against), "c": direct(Abstain)},
 		},
 		{
 			name: "delegated vote",
 			e: Electorate{
 				Members:   []string{"a", "b"},
 				Delegates: map[string]string{"b": "a"},
-				Ballots:   map[string]Choice{"a": No},
+				Ballots:   map[string]Choice{"a": Against},
 			},
 			want:  counts{no: 2, eligible: 2, delegated: 1},
-			votes: map[string]Vote{"a": direct(No), "b": via(No, "a")},
+			votes: map[string]Vote{"a": direct(Against), "b": via(Against, "a")},
 		},
 		{
 			name: "delegated abstention is a delegated vote",
@@ -74,40 +74,40 @@ func TestCount(t *testing.T) {
 			e: Electorate{
 				Members:   []string{"a", "b"},
 				Delegates: map[string]string{"b": "a"},
-				Ballots:   map[string]Choice{"a": Yes, "b": No},
+				Ballots:   map[string]Choice{"a": For, "b": Against},
 			},
 			want:  counts{yes: 1, no: 1, eligible: 2},
-			votes: map[string]Vote{"a": direct(Yes), "b": direct(No)},
+			votes: map[string]Vote{"a": direct(For), "b": direct(Against)},
 		},
 		{
 			name: "direct ballot overrides a broken delegation",
 			e: Electorate{
 				Members:   []string{"a", "b"},
 				Delegates: map[string]string{"a": "a", "b": "outsider"},
-				Ballots:   map[string]Choice{"a": Yes, "b": No},
+				Ballots:   map[string]Choice{"a": For, "b": Against},
 			},
 			want:  counts{yes: 1, no: 1, eligible: 2},
-			votes: map[string]Vote{"a": direct(Yes), "b": direct(No)},
+			votes: map[string]Vote{"a": direct(For), "b": direct(Against)},
 		},
 		{
 			name: "transitive delegation",
 			e: Electorate{
 				Members:   []string{"a", "b", "c", "d"},
 				Delegates: map[string]string{"a": "b", "b": "c", "c": "d"},
-				Ballots:   map[string]Choice{"d": Yes},
+				Ballots:   map[string]Choice{"d": For},
 			},
 			want:  counts{yes: 4, eligible: 4, delegated: 3},
-			votes: map[string]Vote{"a": via(Yes, "d"), "b": via(Yes, "d"), "c": via(Yes, "d"), "d": direct(Yes)},
+			votes: map[string]Vote{"a": via(For, "d"), "b": via(For, "d"), "c": via(For, "d"), "d": direct(For)},
 		},
 		{
 			name: "transitive delegation stops at the first ballot",
 			e: Electorate{
 				Members:   []string{"a", "b", "c"},
 				Delegates: map[string]string{"a": "b", "b": "c"},
-				Ballots:   map[string]Choice{"b": No, "c": Yes},
+				Ballots:   map[string]Choice{"b": Against, "c": For},
 			},
 			want:  counts{yes: 1, no: 2, eligible: 3, delegated: 1},
-			votes: map[string]Vote{"a": via(No, "b"), "b": direct(No), "c": direct(Yes)},
+			votes: map[string]Vote{"a": via(Against, "b"), "b": direct(Against), "c": direct(For)},
 		},
 		{
 			name: "delegation cycle counts as abstention",
@@ -132,17 +132,17 @@ func TestCount(t *testing.T) {
 			e: Electorate{
 				Members:   []string{"a", "b"},
 				Delegates: map[string]string{"a": "b", "b": "a"},
-				Ballots:   map[string]Choice{"b": Yes},
+				Ballots:   map[string]Choice{"b": For},
 			},
 			want:  counts{yes: 2, eligible: 2, delegated: 1},
-			votes: map[string]Vote{"a": via(Yes, "b"), "b": direct(Yes)},
+			votes: map[string]Vote{"a": via(For, "b"), "b": direct(For)},
 		},
 		{
 			name: "delegation to a non-member counts as abstention",
 			e: Electorate{
 				Members:   []string{"a", "b"},
 				Delegates: map[string]string{"a": "outsider", "b": "a"},
-				Ballots:   map[string]Choice{"outsider": Yes},
+				Ballots:   map[string]Choice{"outsider": For},
 			},
 			want:  counts{abstain: 2, eligible: 2},
 			votes: map[string]Vote{"a": outside, "b": outside},
@@ -161,65 +161,65 @@ func TestCount(t *testing.T) {
 			e: Electorate{
 				Members:   []string{"a", "b"},
 				Delegates: map[string]string{"a": ""},
-				Ballots:   map[string]Choice{"b": Yes},
+				Ballots:   map[string]Choice{"b": For},
 			},
 			want:  counts{yes: 1, eligible: 2},
-			votes: map[string]Vote{"b": direct(Yes)},
+			votes: map[string]Vote{"b": direct(For)},
 		},
 		{
 			name: "non-member ballot ignored",
 			e: Electorate{
 				Members: []string{"a"},
-				Ballots: map[string]Choice{"a": No, "outsider": Yes, "other": Yes},
+				Ballots: map[string]Choice{"a": Against, "outsider": For, "other": For},
 			},
 			want:  counts{no: 1, eligible: 1},
-			votes: map[string]Vote{"a": direct(No)},
+			votes: map[string]Vote{"a": direct(Against)},
 		},
 		{
 			name: "non-member delegations ignored",
 			e: Electorate{
 				Members:   []string{"a"},
 				Delegates: map[string]string{"outsider": "a"},
-				Ballots:   map[string]Choice{"a": Yes, "outsider": No},
+				Ballots:   map[string]Choice{"a": For, "outsider": Against},
 			},
 			want:  counts{yes: 1, eligible: 1},
-			votes: map[string]Vote{"a": direct(Yes)},
+			votes: map[string]Vote{"a": direct(For)},
 		},
 		{
 			name: "invalid choice is no ballot",
 			e: Electorate{
 				Members:   []string{"a", "b", "c"},
 				Delegates: map[string]string{"a": "b", "b": "c"},
-				Ballots:   map[string]Choice{"a": "Maybe", "b": "yes", "c": Yes},
+				Ballots:   map[string]Choice{"a": "Maybe", "b": "yes", "c": For},
 			},
 			want:  counts{yes: 3, eligible: 3, delegated: 2},
-			votes: map[string]Vote{"a": via(Yes, "c"), "b": via(Yes, "c"), "c": direct(Yes)},
+			votes: map[string]Vote{"a": via(For, "c"), "b": via(For, "c"), "c": direct(For)},
 		},
 		{
 			name: "duplicate members deduplicated",
 			e: Electorate{
 				Members: []string{"a", "b", "a", "", "b", "a"},
-				Ballots: map[string]Choice{"a": Yes, "": No},
+				Ballots: map[string]Choice{"a": For, "": Against},
 			},
 			want:  counts{yes: 1, eligible: 2},
-			votes: map[string]Vote{"a": direct(Yes)},
+			votes: map[string]Vote{"a": direct(For)},
 		},
 		{
 			name: "mixed",
 			e: Electorate{
 				Members: []string{"a", "b", "c", "d", "e", "f", "g", "h"},
 				Delegates: map[string]string{
-					"b": "a", "c": "b", // c → b → a (Yes)
+					"b": "a", "c": "b", // c → b → a (For)
 					"d": "e", "e": "d", // cycle
 					"f": "ghost", // outside
 					"g": "h",     // h has not voted
 					"a": "d",     // overridden by a's ballot
 				},
-				Ballots: map[string]Choice{"a": Yes, "ghost": No},
+				Ballots: map[string]Choice{"a": For, "ghost": Against},
 			},
 			want: counts{yes: 3, abstain: 3, eligible: 8, delegated: 2},
 			votes: map[string]Vote{
-				"a": direct(Yes), "b": via(Yes, "a"), "c": via(Yes, "a"),
+				"a": direct(For), "b": via(For, "a"), "c": via(For, "a"),
 				"d": cycle, "e": cycle, "f": outside,
 			},
 		},
@@ -244,7 +244,7 @@ func TestCountDoesNotModifyInput(t *testing.T) {
 	e := Electorate{
 		Members:   []string{"b", "a", "b"},
 		Delegates: map[string]string{"a": "b"},
-		Ballots:   map[string]Choice{"b": Yes},
+		Ballots:   map[string]Choice{"b": For},
 	}
 	Count(e)
 	if strings.Join(e.Members, ",") != "b,a,b" || len(e.Delegates) != 1 || len(e.Ballots) != 1 {
@@ -253,14 +253,14 @@ func TestCountDoesNotModifyInput(t *testing.T) {
 }
 
 func TestVoted(t *testing.T) {
-	if got := (Result{Yes: 2, No: 3, Abstain: 4, Eligible: 20, Delegated: 1}).Voted(); got != 9 {
+	if got := (Result{For: 2, Against: 3, Abstain: 4, Eligible: 20, Delegated: 1}).Voted(); got != 9 {
 		t.Fatalf("Voted = %d, want 9", got)
 	}
 }
 
 func TestDecide(t *testing.T) {
 	res := func(yes, no, abstain, eligible int) Result {
-		return Result{Yes: yes, No: no, Abstain: abstain, Eligible: eligible}
+		return Result{For: yes, Against: no, Abstain: abstain, Eligible: eligible}
 	}
 	tests := []struct {
 		name              string
@@ -313,16 +313,16 @@ func TestCountThenDecide(t *testing.T) {
 	e := Electorate{
 		Members:   []string{"a", "b", "c"},
 		Delegates: map[string]string{"c": "b"},
-		Ballots:   map[string]Choice{"a": Yes},
+		Ballots:   map[string]Choice{"a": For},
 	}
 	if d := Decide(Count(e), 50, 50, false); d != Pending {
 		t.Fatalf("with b and c missing: %s, want Pending", d)
 	}
-	e.Ballots["b"] = No // c follows b
+	e.Ballots["b"] = Against // c follows b
 	if r := Count(e); Decide(r, 50, 50, false) != Rejected || r.Delegated != 1 {
 		t.Fatalf("after b voted: %+v → %s, want Rejected with one delegated vote", r, Decide(r, 50, 50, false))
 	}
-	e.Ballots["c"] = Yes // c overrides its delegate
+	e.Ballots["c"] = For // c overrides its delegate
 	if d := Decide(Count(e), 50, 50, false); d != Passed {
 		t.Fatalf("after c voted directly: %s, want Passed", d)
 	}
@@ -430,7 +430,7 @@ func reference(e Electorate) Result {
 		voted := true
 	walk:
 		for {
-			if c, ok := e.Ballots[cur]; ok && (c == Yes || c == No || c == Abstain) {
+			if c, ok := e.Ballots[cur]; ok && (c == For || c == Against || c == Abstain) {
 				if cur == m {
 					v = Vote{Choice: c, Route: Direct}
 				} else {
@@ -458,10 +458,10 @@ func reference(e Electorate) Result {
 		}
 		r.Votes[m] = v
 		switch v.Choice {
-		case Yes:
-			r.Yes++
-		case No:
-			r.No++
+		case For:
+			r.For++
+		case Against:
+			r.Against++
 		case Abstain:
 			r.Abstain++
 		}
@@ -483,7 +483,7 @@ var fuzzNames = []string{"a", "b", "c", "d", "e", "f", "g", "h", "x", "y", ""}
 
 // fuzzChoices are the ballots of a fuzzed electorate: none first, so that
 // running out of bytes means no ballot.
-var fuzzChoices = []Choice{"", Yes, No, Abstain, "Maybe"}
+var fuzzChoices = []Choice{"", For, Against, Abstain, "Maybe"}
 
 // decodeElectorate turns bytes into an electorate of up to 8 members (with
 // duplicates and empty names) drawn from fuzzNames: a count, the members,
@@ -533,7 +533,7 @@ func countWithin(t *testing.T, e Electorate, limit time.Duration) Result {
 
 func FuzzCountMatchesReference(f *testing.F) {
 	f.Add([]byte{})
-	// a, b, c: a votes Yes, b delegates to a, c has not voted.
+	// a, b, c: a votes For, b delegates to a, c has not voted.
 	f.Add([]byte{3, 0, 1, 2, 0, 1, 1, 0})
 	// a, b, c: a → b → c → b, a cycle entered from outside it.
 	f.Add([]byte{3, 0, 1, 2, 2, 0, 3, 0, 2, 0})

@@ -608,49 +608,55 @@ spec:
 	// Ballot
 	{"Ballot without a subject", `
 kind: Ballot
-spec: {choice: "No"}
-`, "spec.on: Required value"},
+spec: {choice: Against}
+`, "spec.subject: Required value"},
 	{"Ballot without a choice", `
 kind: Ballot
 spec:
-  "on": {kind: Proposal, namespace: team-a, name: admit-team-c}
+  subject: {kind: Proposal, namespace: team-a, name: admit-team-c}
 `, "spec.choice: Required value"},
 	{"Ballot with an unknown choice", `
 kind: Ballot
 spec:
-  "on": {kind: Proposal, namespace: team-a, name: admit-team-c}
+  subject: {kind: Proposal, namespace: team-a, name: admit-team-c}
   choice: Maybe
 `, `Unsupported value: "Maybe"`},
 	{"Ballot on an unknown subject kind", `
 kind: Ballot
 spec:
-  "on": {kind: Membership, namespace: team-a, name: blue-pact}
-  choice: "Yes"
+  subject: {kind: Membership, namespace: team-a, name: blue-pact}
+  choice: For
 `, `Unsupported value: "Membership"`},
 	{"Ballot on a namespace that is not a DNS label", `
 kind: Ballot
 spec:
-  "on": {kind: Proposal, namespace: Team_A, name: admit-team-c}
-  choice: "Yes"
+  subject: {kind: Proposal, namespace: Team_A, name: admit-team-c}
+  choice: For
 `, msgDNSLabel},
 	{"Ballot on a name that is not an object name", `
 kind: Ballot
 spec:
-  "on": {kind: Proposal, namespace: team-a, name: "Admit team C!"}
-  choice: "Yes"
+  subject: {kind: Proposal, namespace: team-a, name: "Admit team C!"}
+  choice: For
 `, "should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"},
-	{"Ballot with on unquoted, which YAML reads as true", `
+	{"Ballot with the key on, which YAML reads as true", `
 kind: Ballot
 spec:
   on: {kind: Proposal, namespace: team-a, name: admit-team-c}
-  choice: "Yes"
-`, "spec.on: Required value"},
-	{"Ballot with Yes unquoted, which YAML reads as true", `
+  choice: For
+`, "spec.subject: Required value"},
+	{"Ballot with the choice Yes unquoted, which YAML reads as true", `
 kind: Ballot
 spec:
-  "on": {kind: Proposal, namespace: team-a, name: admit-team-c}
+  subject: {kind: Proposal, namespace: team-a, name: admit-team-c}
   choice: Yes
 `, "spec.choice in body must be of type string"},
+	{"Ballot with the choice Yes quoted, which is no choice", `
+kind: Ballot
+spec:
+  subject: {kind: Proposal, namespace: team-a, name: admit-team-c}
+  choice: "Yes"
+`, `Unsupported value: "Yes"`},
 }
 
 var badUpdates = []badUpdate{
@@ -764,12 +770,12 @@ spec:
 	{name: "Ballot whose subject changes after it is cast", before: `
 kind: Ballot
 spec:
-  "on": {kind: Proposal, namespace: team-a, name: admit-team-c}
-  choice: "Yes"
+  subject: {kind: Proposal, namespace: team-a, name: admit-team-c}
+  choice: For
 `, change: `
 spec:
-  "on": {name: expel-team-b}
-`, want: "on is immutable"},
+  subject: {name: expel-team-b}
+`, want: "subject is immutable"},
 }
 
 // validInputs are near neighbours of the bad entries that the API server must
@@ -852,7 +858,7 @@ spec:
 	{name: "Ballot on an ExitTreaty", manifest: `
 kind: Ballot
 spec:
-  "on": {kind: ExitTreaty, namespace: team-a, name: leave.blue-pact}
+  subject: {kind: ExitTreaty, namespace: team-a, name: leave.blue-pact}
   choice: Abstain
 `},
 }

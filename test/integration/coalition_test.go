@@ -429,8 +429,8 @@ var _ = Describe("Coalition", func() {
 		prop.Spec.ClosesAfter = &metav1.Duration{Duration: time.Minute}
 		Expect(k8sClient.Create(ctx, prop)).To(Succeed())
 		ballot := &unionsv1.Ballot{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "yes"}}
-		ballot.Spec.On = unionsv1.BallotSubject{Kind: unionsv1.SubjectProposal, Namespace: ns, Name: prop.Name}
-		ballot.Spec.Choice = unionsv1.ChoiceYes
+		ballot.Spec.Subject = unionsv1.BallotSubject{Kind: unionsv1.SubjectProposal, Namespace: ns, Name: prop.Name}
+		ballot.Spec.Choice = unionsv1.ChoiceFor
 		Expect(k8sClient.Create(ctx, ballot)).To(Succeed())
 		// The only member voted yes: the proposal passes (the status is
 		// written here as the tally concludes it).

@@ -157,8 +157,8 @@ var _ = Describe("ExitTreaty", func() {
 		Expect(standing(m)()).To(Equal(unionsv1.StandingActive))
 
 		By("a ballot from a namespace that is not a mediator, and the departing namespace's own, change nothing")
-		fileBallot(outsider, "yes", t, unionsv1.ChoiceYes)
-		fileBallot(ns, "self", t, unionsv1.ChoiceYes)
+		fileBallot(outsider, "yes", t, unionsv1.ChoiceFor)
+		fileBallot(ns, "self", t, unionsv1.ChoiceFor)
 		Consistently(treatyPhase(t)).Should(Equal(unionsv1.TreatyMediation))
 
 		By("a mediator abstaining changes nothing")
@@ -167,7 +167,7 @@ var _ = Describe("ExitTreaty", func() {
 
 		By("the mediator approves: the cool-off starts")
 		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(b), b)).To(Succeed())
-		b.Spec.Choice = unionsv1.ChoiceYes
+		b.Spec.Choice = unionsv1.ChoiceFor
 		Expect(k8sClient.Update(ctx, b)).To(Succeed())
 		Eventually(treatyPhase(t)).Should(Equal(unionsv1.TreatyCoolingOff))
 		Eventually(standing(m)).Should(Equal(unionsv1.StandingCoolingOff))
@@ -186,7 +186,7 @@ var _ = Describe("ExitTreaty", func() {
 		t := fileTreaty(ns, "leave", ref)
 		Eventually(treatyPhase(t)).Should(Equal(unionsv1.TreatyMediation))
 
-		fileBallot(mediator, "verdict", t, unionsv1.ChoiceNo)
+		fileBallot(mediator, "verdict", t, unionsv1.ChoiceAgainst)
 		Eventually(treatyPhase(t)).Should(Equal(unionsv1.TreatyRejected))
 		got := getTreaty(t)
 		Expect(got.Status.Conditions).To(ContainElements(
@@ -447,7 +447,7 @@ func fileTreaty(ns, name string, ref unionsv1.UnionReference, mutate ...func(*un
 // fileBallot creates a Ballot on a treaty.
 func fileBallot(ns, name string, t *unionsv1.ExitTreaty, choice unionsv1.Choice) *unionsv1.Ballot {
 	b := &unionsv1.Ballot{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-	b.Spec.On = unionsv1.BallotSubject{Kind: unionsv1.SubjectExitTreaty, Namespace: t.Namespace, Name: t.Name}
+	b.Spec.Subject = unionsv1.BallotSubject{Kind: unionsv1.SubjectExitTreaty, Namespace: t.Namespace, Name: t.Name}
 	b.Spec.Choice = choice
 	Expect(k8sClient.Create(ctx, b)).To(Succeed())
 	return b

@@ -53,15 +53,15 @@ var _ = Describe("Governance", func() {
 		got := getProposal(p)
 		Expect(got.Status.ClosesAt.Time).To(BeTemporally("==", got.CreationTimestamp.Add(got.Spec.ClosesAfter.Duration)), "closesAt = creation + closesAfter")
 
-		yesA := vote(a, "yes", p, unionsv1.ChoiceYes)
+		yesA := vote(a, "yes", p, unionsv1.ChoiceFor)
 		Eventually(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalOpen),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, Eligible: 2})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Eligible: 2})))))
 		Eventually(ballotStatus(yesA)).Should(countedAs(true, proposal.ReasonCounted))
 
-		yesB := vote(b, "yes", p, unionsv1.ChoiceYes)
+		yesB := vote(b, "yes", p, unionsv1.ChoiceFor)
 		Eventually(proposalStatus(p)).Should(And(
 			HaveField("Phase", unionsv1.ProposalPassed),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 2, Eligible: 2}))),
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 2, Eligible: 2}))),
 			HaveField("DecidedAt", Not(BeNil())),
 			HaveField("Conditions", ContainElement(And(
 				HaveField("Type", unionsv1.ConditionReady), HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "Passed")))),
@@ -77,10 +77,10 @@ var _ = Describe("Governance", func() {
 		))
 
 		By("a ballot changed after the decision is Closed, and the decision stands")
-		changeChoice(yesB, unionsv1.ChoiceNo)
+		changeChoice(yesB, unionsv1.ChoiceAgainst)
 		Eventually(ballotStatus(yesB)).Should(countedAs(false, proposal.ReasonClosed))
 		Consistently(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalPassed),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 2, Eligible: 2})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 2, Eligible: 2})))))
 		Expect(ballotStatus(yesA)()).To(countedAs(true, proposal.ReasonCounted), "a ballot the decision was made with stays counted")
 	})
 
@@ -91,20 +91,20 @@ var _ = Describe("Governance", func() {
 		joinWith(ref, func(m *unionsv1.Membership) { m.Spec.Delegate = a }, c)
 
 		p := propose(a, "delegation", ref, amend)
-		vote(a, "yes", p, unionsv1.ChoiceYes)
+		vote(a, "yes", p, unionsv1.ChoiceFor)
 		By("c is represented by its delegate a")
 		Eventually(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalOpen),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 2, Eligible: 3, Delegated: 1})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 2, Eligible: 3, Delegated: 1})))))
 
 		By("c's own ballot overrides the delegation")
-		own := vote(c, "no", p, unionsv1.ChoiceNo)
+		own := vote(c, "no", p, unionsv1.ChoiceAgainst)
 		Eventually(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalOpen),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, No: 1, Eligible: 3})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Against: 1, Eligible: 3})))))
 		Eventually(ballotStatus(own)).Should(countedAs(true, proposal.ReasonCounted))
 
-		vote(b, "no", p, unionsv1.ChoiceNo)
+		vote(b, "no", p, unionsv1.ChoiceAgainst)
 		Eventually(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalRejected),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, No: 2, Eligible: 3})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Against: 2, Eligible: 3})))))
 	})
 
 	It("counts a delegation cycle as abstention", func() {
@@ -115,9 +115,9 @@ var _ = Describe("Governance", func() {
 		joinAll(ref, c)
 
 		p := propose(c, "cycle", ref, amend)
-		vote(c, "yes", p, unionsv1.ChoiceYes)
+		vote(c, "yes", p, unionsv1.ChoiceFor)
 		Eventually(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalPassed),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, Abstain: 2, Eligible: 3})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Abstain: 2, Eligible: 3})))))
 	})
 
 	It("ignores ballots and proposals from namespaces that are not members, and duplicate ballots", func() {
@@ -126,14 +126,14 @@ var _ = Describe("Governance", func() {
 		joinAll(ref, a, b)
 
 		p := propose(a, "outsiders", ref, amend)
-		stranger := vote(outsider, "yes", p, unionsv1.ChoiceYes)
+		stranger := vote(outsider, "yes", p, unionsv1.ChoiceFor)
 		Eventually(ballotStatus(stranger)).Should(countedAs(false, proposal.ReasonNotAMember))
-		first := vote(a, "first", p, unionsv1.ChoiceYes)
+		first := vote(a, "first", p, unionsv1.ChoiceFor)
 		Eventually(ballotStatus(first)).Should(countedAs(true, proposal.ReasonCounted))
-		second := vote(a, "second", p, unionsv1.ChoiceNo)
+		second := vote(a, "second", p, unionsv1.ChoiceAgainst)
 		Eventually(ballotStatus(second)).Should(countedAs(false, proposal.ReasonDuplicate))
 		Consistently(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalOpen),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, Eligible: 2})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Eligible: 2})))))
 
 		By("a proposal filed outside the union is rejected without a vote")
 		refused := propose(outsider, "takeover", ref, unionsv1.ProposalAction{Type: unionsv1.ActionDissolve})
@@ -143,7 +143,7 @@ var _ = Describe("Governance", func() {
 			HaveField("Conditions", ContainElement(And(HaveField("Type", unionsv1.ConditionStalled),
 				HaveField("Status", metav1.ConditionTrue), HaveField("Reason", proposal.ReasonNotAMember)))),
 		))
-		late := vote(a, "late", refused, unionsv1.ChoiceYes)
+		late := vote(a, "late", refused, unionsv1.ChoiceFor)
 		Eventually(ballotStatus(late)).Should(countedAs(false, proposal.ReasonClosed))
 		Consistently(governedFederationStatus(ref)).ShouldNot(HaveField("Phase", unionsv1.FederationDissolved))
 	})
@@ -157,8 +157,8 @@ var _ = Describe("Governance", func() {
 		joinAll(ref, a, b, c)
 
 		p := propose(a, "quorum", ref, amend, func(p *unionsv1.Proposal) { p.Spec.ClosesAfter = nil })
-		vote(a, "yes", p, unionsv1.ChoiceYes)
-		Eventually(proposalStatus(p)).Should(HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, Eligible: 3}))))
+		vote(a, "yes", p, unionsv1.ChoiceFor)
+		Eventually(proposalStatus(p)).Should(HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Eligible: 3}))))
 		closesAt := proposalStatus(p)().ClosesAt.Time
 		Expect(closesAt).To(BeTemporally("==", getProposal(p).CreationTimestamp.Add(period)), "closesAt = creation + the federation's votingPeriod")
 
@@ -169,7 +169,7 @@ var _ = Describe("Governance", func() {
 		clk.SetTo(closesAt.Add(time.Second)) // a second's grace: the work queue's deadline is a hair past closesAt
 		Eventually(proposalStatus(p)).Should(And(
 			HaveField("Phase", unionsv1.ProposalExpired),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, Eligible: 3}))),
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Eligible: 3}))),
 			HaveField("Conditions", ContainElement(And(HaveField("Type", unionsv1.ConditionReady),
 				HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "Expired")))),
 		))
@@ -183,12 +183,12 @@ var _ = Describe("Governance", func() {
 		joinAll(ref, a, b, c)
 
 		p := propose(a, "threshold", ref, amend)
-		vote(a, "yes", p, unionsv1.ChoiceYes)
-		vote(b, "yes", p, unionsv1.ChoiceYes)
-		vote(c, "no", p, unionsv1.ChoiceNo)
+		vote(a, "yes", p, unionsv1.ChoiceFor)
+		vote(b, "yes", p, unionsv1.ChoiceFor)
+		vote(c, "no", p, unionsv1.ChoiceAgainst)
 		Eventually(proposalStatus(p)).Should(And(
 			HaveField("Phase", unionsv1.ProposalRejected),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 2, No: 1, Eligible: 3}))),
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 2, Against: 1, Eligible: 3}))),
 			HaveField("Conditions", ContainElement(And(HaveField("Type", unionsv1.ConditionReady),
 				HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "Rejected"),
 				HaveField("Message", ContainSubstring("more than 70% yes"))))),
@@ -206,9 +206,9 @@ var _ = Describe("Governance", func() {
 			joinAll(child, children...)
 
 			p := propose(p1, "amend-"+strings.ToLower(string(strata)), parent, amend)
-			vote(p1, "no-"+p.Name, p, unionsv1.ChoiceNo)
+			vote(p1, "no-"+p.Name, p, unionsv1.ChoiceAgainst)
 			for _, ns := range children {
-				b := vote(ns, "yes-"+p.Name, p, unionsv1.ChoiceYes)
+				b := vote(ns, "yes-"+p.Name, p, unionsv1.ChoiceFor)
 				Eventually(ballotStatus(b)).Should(countedAs(true, proposal.ReasonCounted), "a child member's ballot counts under %s", strata)
 			}
 			outcome[strata] = p
@@ -216,11 +216,11 @@ var _ = Describe("Governance", func() {
 		By("Bloc: the child votes Yes as one voter against the parent's member's No: a tie fails")
 		Eventually(proposalStatus(outcome[unionsv1.StrataBloc])).Should(And(
 			HaveField("Phase", unionsv1.ProposalRejected),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 1, No: 1, Eligible: 2})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 1, Against: 1, Eligible: 2})))))
 		By("Direct: the child's three members vote Yes individually and carry it")
 		Eventually(proposalStatus(outcome[unionsv1.StrataDirect])).Should(And(
 			HaveField("Phase", unionsv1.ProposalPassed),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 3, No: 1, Eligible: 4})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 3, Against: 1, Eligible: 4})))))
 	})
 
 	It("admits a namespace that is not invited once an Admit proposal passes", func() {
@@ -232,8 +232,8 @@ var _ = Describe("Governance", func() {
 
 		p := propose(a, "admit", ref, unionsv1.ProposalAction{Type: unionsv1.ActionAdmit, Namespace: newcomer})
 		Consistently(standing(m), time.Second).Should(Equal(unionsv1.StandingPending), "an open proposal admits no one")
-		vote(a, "yes", p, unionsv1.ChoiceYes)
-		vote(b, "yes", p, unionsv1.ChoiceYes)
+		vote(a, "yes", p, unionsv1.ChoiceFor)
+		vote(b, "yes", p, unionsv1.ChoiceFor)
 		Eventually(proposalStatus(p)).Should(HaveField("Phase", unionsv1.ProposalPassed))
 		Eventually(standing(m)).Should(Equal(unionsv1.StandingActive))
 	})
@@ -248,11 +248,11 @@ var _ = Describe("Governance", func() {
 		Eventually(namespaceLabels(c)).Should(HaveKey(badgeKey(ref)))
 
 		p := propose(a, "expel", ref, unionsv1.ProposalAction{Type: unionsv1.ActionExpel, Namespace: c, Text: "broke the quota"})
-		vote(a, "yes", p, unionsv1.ChoiceYes)
-		vote(b, "yes", p, unionsv1.ChoiceYes)
-		vote(c, "no", p, unionsv1.ChoiceNo)
+		vote(a, "yes", p, unionsv1.ChoiceFor)
+		vote(b, "yes", p, unionsv1.ChoiceFor)
+		vote(c, "no", p, unionsv1.ChoiceAgainst)
 		Eventually(proposalStatus(p)).Should(And(HaveField("Phase", unionsv1.ProposalPassed),
-			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{Yes: 2, No: 1, Eligible: 3})))))
+			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 2, Against: 1, Eligible: 3})))))
 
 		Eventually(standing(m)).Should(Equal(unionsv1.StandingEnded))
 		Expect(readyReason(m)()).To(Equal(admission.ReasonExpelled))
@@ -266,8 +266,8 @@ var _ = Describe("Governance", func() {
 		By("a later Admit proposal re-admits the expelled namespace")
 		back := propose(a, "readmit", ref, unionsv1.ProposalAction{Type: unionsv1.ActionAdmit, Namespace: c})
 		Eventually(proposalStatus(back)).Should(HaveField("Tally", HaveValue(HaveField("Eligible", int32(2)))), "the expelled namespace no longer votes")
-		vote(a, "readmit", back, unionsv1.ChoiceYes)
-		vote(b, "readmit", back, unionsv1.ChoiceYes)
+		vote(a, "readmit", back, unionsv1.ChoiceFor)
+		vote(b, "readmit", back, unionsv1.ChoiceFor)
 		Eventually(standing(m)).Should(Equal(unionsv1.StandingActive))
 		Eventually(labelsOf(agent)).Should(HaveKeyWithValue(badgeKey(ref), "member"))
 		Expect(formerMembers(ref)()).To(HaveLen(1), "the record of the expulsion stays")
@@ -285,8 +285,8 @@ var _ = Describe("Governance", func() {
 
 		for _, ref := range []unionsv1.UnionReference{fed, coal} {
 			p := propose(a, "dissolve-"+strings.ToLower(string(ref.Kind)), ref, unionsv1.ProposalAction{Type: unionsv1.ActionDissolve})
-			vote(a, "dissolve-"+strings.ToLower(string(ref.Kind)), p, unionsv1.ChoiceYes)
-			vote(b, "dissolve-"+strings.ToLower(string(ref.Kind)), p, unionsv1.ChoiceYes)
+			vote(a, "dissolve-"+strings.ToLower(string(ref.Kind)), p, unionsv1.ChoiceFor)
+			vote(b, "dissolve-"+strings.ToLower(string(ref.Kind)), p, unionsv1.ChoiceFor)
 			Eventually(proposalStatus(p)).Should(HaveField("Phase", unionsv1.ProposalPassed))
 		}
 		Eventually(governedFederationStatus(fed)).Should(HaveField("Phase", unionsv1.FederationDissolved))
@@ -313,13 +313,13 @@ var _ = Describe("Governance", func() {
 
 		t := fileTreaty(member, "leave", ref)
 		Eventually(treatyPhase(t)).Should(Equal(unionsv1.TreatyMediation))
-		own := fileBallot(member, "self", t, unionsv1.ChoiceYes)
-		stranger := fileBallot(outsider, "stranger", t, unionsv1.ChoiceYes)
+		own := fileBallot(member, "self", t, unionsv1.ChoiceFor)
+		stranger := fileBallot(outsider, "stranger", t, unionsv1.ChoiceFor)
 		Eventually(ballotStatus(own)).Should(countedAs(false, proposal.ReasonNotAMember))
 		Eventually(ballotStatus(stranger)).Should(countedAs(false, proposal.ReasonNotAMember))
 		Consistently(treatyPhase(t), time.Second).Should(Equal(unionsv1.TreatyMediation))
 
-		approval := fileBallot(mediator, "approve", t, unionsv1.ChoiceYes)
+		approval := fileBallot(mediator, "approve", t, unionsv1.ChoiceFor)
 		Eventually(ballotStatus(approval)).Should(countedAs(true, proposal.ReasonCounted))
 		Eventually(treatyPhase(t)).Should(Equal(unionsv1.TreatyCoolingOff))
 		Consistently(ballotStatus(approval), time.Second).Should(countedAs(true, proposal.ReasonCounted))
@@ -390,7 +390,7 @@ func propose(ns, name string, ref unionsv1.UnionReference, action unionsv1.Propo
 // vote files a Ballot on a Proposal in a namespace.
 func vote(ns, name string, p *unionsv1.Proposal, choice unionsv1.Choice) *unionsv1.Ballot {
 	b := &unionsv1.Ballot{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
-	b.Spec.On = unionsv1.BallotSubject{Kind: unionsv1.SubjectProposal, Namespace: p.Namespace, Name: p.Name}
+	b.Spec.Subject = unionsv1.BallotSubject{Kind: unionsv1.SubjectProposal, Namespace: p.Namespace, Name: p.Name}
 	b.Spec.Choice = choice
 	Expect(k8sClient.Create(ctx, b)).To(Succeed())
 	return b

@@ -109,8 +109,8 @@ var _ = Describe("kstatus", func() {
 		By("Proposal and Ballot: InProgress while open, Current once decided; a counted Ballot is Current")
 		p := propose(ns, "admit", allianceRef(allyName), unionsv1.ProposalAction{Type: unionsv1.ActionAdmit, Namespace: outsider})
 		Eventually(kstatusOf(p)).Should(Equal(status.InProgressStatus))
-		b1 := vote(ns, "yes", p, unionsv1.ChoiceYes)
-		vote(other, "yes", p, unionsv1.ChoiceYes)
+		b1 := vote(ns, "yes", p, unionsv1.ChoiceFor)
+		vote(other, "yes", p, unionsv1.ChoiceFor)
 		Eventually(kstatusOf(p)).Should(Equal(status.CurrentStatus))
 		Eventually(kstatusOf(b1)).Should(Equal(status.CurrentStatus))
 

@@ -190,9 +190,9 @@ func decide(t *unionsv1.ExitTreaty, mediators []string, ballots []unionsv1.Ballo
 			continue
 		}
 		switch b.Spec.Choice {
-		case unionsv1.ChoiceNo:
+		case unionsv1.ChoiceAgainst:
 			return &verdict{approve: false, ballot: b.Namespace + "/" + b.Name}
-		case unionsv1.ChoiceYes:
+		case unionsv1.ChoiceFor:
 			if yes == nil {
 				yes = &verdict{approve: true, ballot: b.Namespace + "/" + b.Name}
 			}

@@ -53,7 +53,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 
 // onTreaty maps a Ballot to the treaty it votes on.
 func onTreaty(_ context.Context, o client.Object) []reconcile.Request {
-	on := o.(*unionsv1.Ballot).Spec.On
+	on := o.(*unionsv1.Ballot).Spec.Subject
 	if on.Kind != unionsv1.SubjectExitTreaty {
 		return nil
 	}

@@ -182,9 +182,9 @@ func (s *scope) step(o *outcome, phase unionsv1.ExitTreatyPhase, last audit.Entr
 					strings.Join(s.mediators(), ", "), t.Namespace, t.Name)}
 			return true
 		case s.verdict.approve:
-			o.record(s.now, EventApprovedByMediator, "Ballot "+s.verdict.ballot+" voted Yes")
+			o.record(s.now, EventApprovedByMediator, "Ballot "+s.verdict.ballot+" voted For")
 		default:
-			o.record(s.now, EventRejectedByMediator, "Ballot "+s.verdict.ballot+" voted No")
+			o.record(s.now, EventRejectedByMediator, "Ballot "+s.verdict.ballot+" voted Against")
 		}
 	case unionsv1.TreatyCoolingOff:
 		if o.effectiveAt.IsZero() { // lost from status: the terms give it back

@@ -373,10 +373,10 @@ func TestDecide(t *testing.T) {
 	}{
 		{"no ballots", nil, nil},
 		{"abstain decides nothing", []unionsv1.Ballot{ballot("med-1", "b", unionsv1.ChoiceAbstain)}, nil},
-		{"a non-mediator never counts", []unionsv1.Ballot{ballot("outsider", "b", unionsv1.ChoiceYes)}, nil},
-		{"the departing namespace never counts", []unionsv1.Ballot{ballot("team-a", "b", unionsv1.ChoiceYes)}, nil},
-		{"a mediator approves", []unionsv1.Ballot{ballot("outsider", "b", unionsv1.ChoiceNo), ballot("med-2", "y", unionsv1.ChoiceYes)}, &verdict{true, "med-2/y"}},
-		{"a mediator's No prevails", []unionsv1.Ballot{ballot("med-1", "y", unionsv1.ChoiceYes), ballot("med-2", "n", unionsv1.ChoiceNo)}, &verdict{false, "med-2/n"}},
+		{"a non-mediator never counts", []unionsv1.Ballot{ballot("outsider", "b", unionsv1.ChoiceFor)}, nil},
+		{"the departing namespace never counts", []unionsv1.Ballot{ballot("team-a", "b", unionsv1.ChoiceFor)}, nil},
+		{"a mediator approves", []unionsv1.Ballot{ballot("outsider", "b", unionsv1.ChoiceAgainst), ballot("med-2", "y", unionsv1.ChoiceFor)}, &verdict{true, "med-2/y"}},
+		{"a mediator's No prevails", []unionsv1.Ballot{ballot("med-1", "y", unionsv1.ChoiceFor), ballot("med-2", "n", unionsv1.ChoiceAgainst)}, &verdict{false, "med-2/n"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -57,7 +57,7 @@ func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	before := b.DeepCopy()
 	var f ballotFacts
 	var err error
-	switch b.Spec.On.Kind {
+	switch b.Spec.Subject.Kind {
 	case unionsv1.SubjectExitTreaty:
 		f, err = r.onTreaty(ctx, b)
 	default:
@@ -78,7 +78,7 @@ func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 // the namespace that holds it, once, if that namespace has a voice in the
 // union the proposal is put to, while the proposal is undecided.
 func (r *BallotReconciler) onProposal(ctx context.Context, b *unionsv1.Ballot) (ballotFacts, error) {
-	on := b.Spec.On
+	on := b.Spec.Subject
 	f := ballotFacts{ballot: b, subject: "Proposal " + on.Namespace + "/" + on.Name}
 	p := &unionsv1.Proposal{}
 	switch err := r.Get(ctx, client.ObjectKey{Namespace: on.Namespace, Name: on.Name}, p); {
@@ -137,7 +137,7 @@ func (r *BallotReconciler) onProposal(ctx context.Context, b *unionsv1.Ballot) (
 // while the treaty is in mediation. Every mediator's ballot is read there (a
 // No from any of them rejects the treaty), so there are no duplicates.
 func (r *BallotReconciler) onTreaty(ctx context.Context, b *unionsv1.Ballot) (ballotFacts, error) {
-	on := b.Spec.On
+	on := b.Spec.Subject
 	f := ballotFacts{ballot: b, subject: "ExitTreaty " + on.Namespace + "/" + on.Name}
 	t := &unionsv1.ExitTreaty{}
 	switch err := r.Get(ctx, client.ObjectKey{Namespace: on.Namespace, Name: on.Name}, t); {

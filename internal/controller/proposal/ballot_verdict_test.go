@@ -28,7 +28,7 @@ import (
 func TestJudge(t *testing.T) {
 	ballot := func(generation, observed int64, counted bool, reason string) *unionsv1.Ballot {
 		b := &unionsv1.Ballot{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "vote", Generation: generation}}
-		b.Spec.Choice = unionsv1.ChoiceYes
+		b.Spec.Choice = unionsv1.ChoiceFor
 		if reason != "" {
 			b.Status.ObservedGeneration = observed
 			b.Status.Counted = counted

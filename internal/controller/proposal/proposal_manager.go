@@ -76,7 +76,7 @@ func (r *BallotReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Op
 
 // onProposal maps a Ballot to the Proposal it votes on.
 func onProposal(_ context.Context, o client.Object) []reconcile.Request {
-	on := o.(*unionsv1.Ballot).Spec.On
+	on := o.(*unionsv1.Ballot).Spec.Subject
 	if on.Kind != unionsv1.SubjectProposal {
 		return nil
 	}

@@ -107,7 +107,7 @@ func conclude(s *scope) outcome {
 	closesAt := ClosesAt(p, rules)
 	closed := !s.now.Before(closesAt)
 	r := governance.Count(s.body, s.ballots, closed)
-	t := &unionsv1.Tally{Yes: int32(r.Yes), No: int32(r.No), Abstain: int32(r.Abstain), Eligible: int32(r.Eligible), Delegated: int32(r.Delegated)}
+	t := &unionsv1.Tally{For: int32(r.For), Against: int32(r.Against), Abstain: int32(r.Abstain), Eligible: int32(r.Eligible), Delegated: int32(r.Delegated)}
 	o := outcome{tally: t, closesAt: closesAt}
 	decision := tally.Decide(r.Result, rules.Quorum, rules.Threshold, closed)
 	at := closesAt.UTC().Format(time.RFC3339)
@@ -124,12 +124,12 @@ func conclude(s *scope) outcome {
 
 // explain says how a tally decided a proposal.
 func explain(d tally.Decision, r tally.Result, rules governance.Rules) string {
-	counts := fmt.Sprintf("%d yes, %d no, %d abstain of %d eligible (%d delegated)", r.Yes, r.No, r.Abstain, r.Eligible, r.Delegated)
+	counts := fmt.Sprintf("%d for, %d against, %d abstain of %d eligible (%d delegated)", r.For, r.Against, r.Abstain, r.Eligible, r.Delegated)
 	switch d {
 	case tally.Passed:
-		return fmt.Sprintf("passed: %s; more than %s of the votes cast are yes", counts, rules.Threshold)
+		return fmt.Sprintf("passed: %s; more than %s of the votes cast are for it", counts, rules.Threshold)
 	case tally.Rejected:
-		return fmt.Sprintf("rejected: %s; the threshold is more than %s yes", counts, rules.Threshold)
+		return fmt.Sprintf("rejected: %s; the threshold is more than %s for", counts, rules.Threshold)
 	}
 	return fmt.Sprintf("expired: %s; the quorum of %s was missed", counts, rules.Quorum)
 }

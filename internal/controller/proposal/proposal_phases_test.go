@@ -52,7 +52,7 @@ func newScope(phase unionsv1.ProposalPhase, now time.Duration, ballots map[strin
 }
 
 func TestConclude(t *testing.T) {
-	y, n := tally.Yes, tally.No
+	y, n := tally.For, tally.Against
 	closes := created.Add(72 * time.Hour)
 	tests := []struct {
 		name      string
@@ -107,7 +107,7 @@ func TestConclude(t *testing.T) {
 			name:      "open while votes are missing",
 			scope:     newScope("", time.Hour, map[string]tally.Choice{"team-a": y}),
 			phase:     unionsv1.ProposalOpen,
-			tally:     &unionsv1.Tally{Yes: 1, Eligible: 3},
+			tally:     &unionsv1.Tally{For: 1, Eligible: 3},
 			state:     conditions.Progressing,
 			reason:    ReasonVoting,
 			message:   "1 of 3 voted; closes at 2026-04-04T09:00:00Z",
@@ -118,17 +118,17 @@ func TestConclude(t *testing.T) {
 			scope:   newScope(unionsv1.ProposalOpen, time.Hour, map[string]tally.Choice{"team-a": y, "team-b": y, "team-c": n}),
 			phase:   unionsv1.ProposalPassed,
 			decided: true,
-			tally:   &unionsv1.Tally{Yes: 2, No: 1, Eligible: 3},
+			tally:   &unionsv1.Tally{For: 2, Against: 1, Eligible: 3},
 			state:   conditions.Ready,
 			reason:  "Passed",
-			message: "passed: 2 yes, 1 no, 0 abstain of 3 eligible (0 delegated)",
+			message: "passed: 2 for, 1 against, 0 abstain of 3 eligible (0 delegated)",
 		},
 		{
 			name:    "threshold missed",
 			scope:   newScope(unionsv1.ProposalOpen, time.Hour, map[string]tally.Choice{"team-a": y, "team-b": n, "team-c": n}),
 			phase:   unionsv1.ProposalRejected,
 			decided: true,
-			tally:   &unionsv1.Tally{Yes: 1, No: 2, Eligible: 3},
+			tally:   &unionsv1.Tally{For: 1, Against: 2, Eligible: 3},
 			state:   conditions.Ready,
 			reason:  "Rejected",
 		},
@@ -137,7 +137,7 @@ func TestConclude(t *testing.T) {
 			scope:   newScope(unionsv1.ProposalOpen, 72*time.Hour, map[string]tally.Choice{"team-a": y}),
 			phase:   unionsv1.ProposalExpired,
 			decided: true,
-			tally:   &unionsv1.Tally{Yes: 1, Eligible: 3},
+			tally:   &unionsv1.Tally{For: 1, Eligible: 3},
 			state:   conditions.Ready,
 			reason:  "Expired",
 			message: "the quorum of 50% was missed",
@@ -147,7 +147,7 @@ func TestConclude(t *testing.T) {
 			scope:   newScope(unionsv1.ProposalOpen, 72*time.Hour, map[string]tally.Choice{"team-a": y, "team-b": y}),
 			phase:   unionsv1.ProposalPassed,
 			decided: true,
-			tally:   &unionsv1.Tally{Yes: 2, Eligible: 3},
+			tally:   &unionsv1.Tally{For: 2, Eligible: 3},
 			state:   conditions.Ready,
 			reason:  "Passed",
 		},
@@ -158,7 +158,7 @@ func TestConclude(t *testing.T) {
 			}),
 			phase:   unionsv1.ProposalExpired,
 			decided: true,
-			tally:   &unionsv1.Tally{Yes: 1, Eligible: 3},
+			tally:   &unionsv1.Tally{For: 1, Eligible: 3},
 			state:   conditions.Ready,
 			reason:  "Expired",
 		},
@@ -168,7 +168,7 @@ func TestConclude(t *testing.T) {
 				s.body.Members = s.body.Members[1:]
 			}),
 			phase:     unionsv1.ProposalOpen,
-			tally:     &unionsv1.Tally{Yes: 1, Eligible: 2},
+			tally:     &unionsv1.Tally{For: 1, Eligible: 2},
 			state:     conditions.Progressing,
 			reason:    ReasonVoting,
 			requeueAt: closes,
@@ -195,7 +195,7 @@ func TestConclude(t *testing.T) {
 }
 
 func TestSetStatus(t *testing.T) {
-	s := newScope("", time.Hour, map[string]tally.Choice{"team-a": tally.Yes, "team-b": tally.Yes, "team-c": tally.Yes})
+	s := newScope("", time.Hour, map[string]tally.Choice{"team-a": tally.For, "team-b": tally.For, "team-c": tally.For})
 	p := s.proposal
 	p.Generation = 2
 	setStatus(p, conclude(s), s.now)
