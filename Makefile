@@ -35,6 +35,10 @@ manifests: $(CONTROLLER_GEN) ## Generate CRDs and the manager's ClusterRole from
 generate: $(CONTROLLER_GEN) ## Generate DeepCopy methods.
 	$(CONTROLLER_GEN) object:headerFile="hack/boilerplate.go.txt" paths="./api/..."
 
+.PHONY: argocd
+argocd: ## Generate the Argo CD health checks in config/argocd from config/argocd/src.
+	go run ./hack/argocd -dir config/argocd
+
 .PHONY: fmt
 fmt: ## go fmt.
 	go fmt ./...
@@ -49,8 +53,8 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: verify
-verify: manifests generate ## Fail when generated files are stale.
-	@git diff --exit-code -- api config || { echo "Generated files are stale: run 'make manifests generate' and commit the result."; exit 1; }
+verify: manifests generate argocd ## Fail when generated files are stale.
+	@git diff --exit-code -- api config || { echo "Generated files are stale: run 'make manifests generate argocd' and commit the result."; exit 1; }
 	@test -z "$$(git status --porcelain -- api config)" || { git status --porcelain -- api config; echo "Untracked generated files: commit them."; exit 1; }
 
 .PHONY: test

@@ -17,6 +17,7 @@ limitations under the License.
 package v1alpha1
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -28,8 +29,7 @@ import (
 // badging and separation treat them alike.
 // +kubebuilder:object:generate=false
 type Union interface {
-	metav1.Object
-	runtime.Object
+	StatusObject
 	// UnionKind is Coalition, Alliance or Federation.
 	UnionKind() UnionKind
 	// Terms are the terms every union kind shares.
@@ -123,6 +123,45 @@ var UnionKinds = []UnionKind{KindCoalition, KindAlliance, KindFederation}
 // String renders a reference as Kind/name.
 func (r UnionReference) String() string { return string(r.Kind) + "/" + r.Name }
 
+// LabelValue is the value of the union label (UnionLabel) on the objects
+// the operator makes for the union: <Kind>.<name>.
+func (r UnionReference) LabelValue() string { return string(r.Kind) + "." + r.Name }
+
+// ManagedLabels are the labels of every object the operator makes for the
+// union: managed by the operator, belonging to the union.
+func (r UnionReference) ManagedLabels() map[string]string {
+	return map[string]string{ManagedByLabel: ManagedByValue, UnionLabel: r.LabelValue()}
+}
+
+// ParseUnionLabel reads the value of a union label back into the reference
+// it names; ok is false when it names no union.
+func ParseUnionLabel(value string) (ref UnionReference, ok bool) {
+	kind, name, found := strings.Cut(value, ".")
+	if !found || name == "" || !slices.Contains(UnionKinds, UnionKind(kind)) {
+		return UnionReference{}, false
+	}
+	return UnionReference{Kind: UnionKind(kind), Name: name}, true
+}
+
+// UnionNamer is implemented by the kinds that name the union they act in:
+// Memberships, ExitTreaties and Proposals.
+// +kubebuilder:object:generate=false
+type UnionNamer interface {
+	metav1.Object
+	runtime.Object
+	// GetUnion is the union the object names.
+	GetUnion() UnionReference
+}
+
+// GetUnion implements UnionNamer.
+func (m *Membership) GetUnion() UnionReference { return m.Spec.Union }
+
+// GetUnion implements UnionNamer.
+func (t *ExitTreaty) GetUnion() UnionReference { return t.Spec.Union }
+
+// GetUnion implements UnionNamer.
+func (p *Proposal) GetUnion() UnionReference { return p.Spec.Union }
+
 // Ended reports whether a membership standing no longer badges anything.
 func (s Standing) Ended() bool {
 	return s == StandingSeparated || s == StandingEnded
@@ -132,6 +171,14 @@ func (s Standing) Ended() bool {
 // Active members, and members cooling off (nothing changes during cool-off).
 func (s Standing) Badged() bool {
 	return s == StandingActive || s == StandingCoolingOff
+}
+
+// TimeOf returns the time of a metav1.Time pointer, or the zero time for nil.
+func TimeOf(t *metav1.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.Time
 }
 
 // TimePtr returns a metav1.Time pointer, or nil for the zero time.

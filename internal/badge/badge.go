@@ -36,14 +36,11 @@ func String(ref unionsv1.UnionReference, role unionsv1.Role) string {
 	return Key(ref) + "=" + string(role)
 }
 
-// IsKey reports whether a label key is a badge key.
-func IsKey(key string) bool { return unionsv1.IsBadgeKey(key) }
-
 // Of returns the badge labels among labels (nil when there are none).
 func Of(labels map[string]string) map[string]string {
 	var out map[string]string
 	for k, v := range labels {
-		if IsKey(k) {
+		if unionsv1.IsBadgeKey(k) {
 			if out == nil {
 				out = map[string]string{}
 			}

@@ -36,8 +36,8 @@ func TestKey(t *testing.T) {
 		if got := Key(tt.ref); got != tt.want {
 			t.Errorf("Key(%v) = %q, want %q", tt.ref, got, tt.want)
 		}
-		if !IsKey(tt.want) {
-			t.Errorf("IsKey(%q) = false, want true", tt.want)
+		if !unionsv1.IsBadgeKey(tt.want) {
+			t.Errorf("IsBadgeKey(%q) = false, want true", tt.want)
 		}
 	}
 }
@@ -51,8 +51,8 @@ func TestIsKeyRejectsNonBadges(t *testing.T) {
 		"coalition.unions.kos.dev.evil/x",
 		"",
 	} {
-		if IsKey(key) {
-			t.Errorf("IsKey(%q) = true, want false", key)
+		if unionsv1.IsBadgeKey(key) {
+			t.Errorf("IsBadgeKey(%q) = true, want false", key)
 		}
 	}
 }

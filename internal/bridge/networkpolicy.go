@@ -57,11 +57,8 @@ func NetworkPolicy(ref unionsv1.UnionReference, namespace string, mode unionsv1.
 		return nil
 	}
 	return &networkingv1.NetworkPolicy{
-		TypeMeta: metav1.TypeMeta{APIVersion: networkingv1.SchemeGroupVersion.String(), Kind: "NetworkPolicy"},
-		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: Name(ref), Labels: map[string]string{
-			unionsv1.ManagedByLabel: unionsv1.ManagedByValue,
-			unionsv1.UnionLabel:     string(ref.Kind) + "." + ref.Name,
-		}},
+		TypeMeta:   metav1.TypeMeta{APIVersion: networkingv1.SchemeGroupVersion.String(), Kind: "NetworkPolicy"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: Name(ref), Labels: ref.ManagedLabels()},
 		Spec: networkingv1.NetworkPolicySpec{
 			PodSelector: *exists(key),
 			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress},

@@ -20,6 +20,8 @@ limitations under the License.
 package conditions
 
 import (
+	"unicode/utf8"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -41,6 +43,20 @@ const (
 	Stalled
 )
 
+// conditions returns what a state says in kstatus terms: the status of
+// Ready, and whether Reconciling and Stalled are True (else absent).
+func (s State) conditions() (ready metav1.ConditionStatus, reconciling, stalled bool) {
+	switch s {
+	case Ready:
+		return metav1.ConditionTrue, false, false
+	case Progressing:
+		return metav1.ConditionFalse, true, false
+	case Stalled:
+		return metav1.ConditionFalse, false, true
+	}
+	return metav1.ConditionFalse, false, false
+}
+
 // Summary is the conclusion of a reconcile: a state, a CamelCase reason and a
 // human message.
 type Summary struct {
@@ -58,28 +74,19 @@ func Set(conds *[]metav1.Condition, generation int64, now metav1.Time, s Summary
 			Type:               t,
 			Status:             status,
 			Reason:             s.Reason,
-			Message:            s.Message,
+			Message:            Bound(s.Message),
 			ObservedGeneration: generation,
 			LastTransitionTime: now,
 		})
 	}
-	switch s.State {
-	case Ready:
-		set(unionsv1.ConditionReady, metav1.ConditionTrue)
-		meta.RemoveStatusCondition(conds, unionsv1.ConditionReconciling)
-		meta.RemoveStatusCondition(conds, unionsv1.ConditionStalled)
-	case Progressing:
-		set(unionsv1.ConditionReady, metav1.ConditionFalse)
-		set(unionsv1.ConditionReconciling, metav1.ConditionTrue)
-		meta.RemoveStatusCondition(conds, unionsv1.ConditionStalled)
-	case Waiting:
-		set(unionsv1.ConditionReady, metav1.ConditionFalse)
-		meta.RemoveStatusCondition(conds, unionsv1.ConditionReconciling)
-		meta.RemoveStatusCondition(conds, unionsv1.ConditionStalled)
-	case Stalled:
-		set(unionsv1.ConditionReady, metav1.ConditionFalse)
-		set(unionsv1.ConditionStalled, metav1.ConditionTrue)
-		meta.RemoveStatusCondition(conds, unionsv1.ConditionReconciling)
+	ready, reconciling, stalled := s.State.conditions()
+	set(unionsv1.ConditionReady, ready)
+	for t, on := range map[string]bool{unionsv1.ConditionReconciling: reconciling, unionsv1.ConditionStalled: stalled} {
+		if on {
+			set(t, metav1.ConditionTrue)
+		} else {
+			meta.RemoveStatusCondition(conds, t)
+		}
 	}
 }
 
@@ -93,8 +100,29 @@ func Mark(conds *[]metav1.Condition, generation int64, now metav1.Time, conditio
 		Type:               conditionType,
 		Status:             st,
 		Reason:             reason,
-		Message:            message,
+		Message:            Bound(message),
 		ObservedGeneration: generation,
 		LastTransitionTime: now,
 	})
+}
+
+// MaxMessage bounds the length of a condition's message, in bytes, so that a
+// status always fits in its object whatever the spec fed into it (the API
+// server allows 32 KiB per message, and an object of 1.5 MiB in all).
+const MaxMessage = 1024
+
+// truncated ends a message cut at MaxMessage.
+const truncated = " …"
+
+// Bound cuts a message to at most MaxMessage bytes, on a rune boundary,
+// marking the cut.
+func Bound(message string) string {
+	if len(message) <= MaxMessage {
+		return message
+	}
+	cut := MaxMessage - len(truncated)
+	for cut > 0 && !utf8.RuneStart(message[cut]) {
+		cut--
+	}
+	return message[:cut] + truncated
 }

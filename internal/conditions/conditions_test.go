@@ -17,8 +17,10 @@ limitations under the License.
 package conditions
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -79,5 +81,41 @@ func TestSetKeepsTransitionTimeWhenStatusUnchanged(t *testing.T) {
 	ready = meta.FindStatusCondition(conds, unionsv1.ConditionReady)
 	if !ready.LastTransitionTime.Equal(&later) {
 		t.Errorf("lastTransitionTime = %v, want %v after a status change", ready.LastTransitionTime, later)
+	}
+}
+
+func TestBound(t *testing.T) {
+	tests := []struct {
+		name    string
+		message string
+		wantLen int
+		cut     bool
+	}{
+		{name: "short", message: "fine", wantLen: 4},
+		{name: "exactly the limit", message: strings.Repeat("a", MaxMessage), wantLen: MaxMessage},
+		{name: "one over", message: strings.Repeat("a", MaxMessage+1), wantLen: MaxMessage, cut: true},
+		{name: "40 KiB", message: strings.Repeat("x", 40<<10), wantLen: MaxMessage, cut: true},
+		{name: "multi-byte runes are never split", message: strings.Repeat("é", MaxMessage), cut: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Bound(tt.message)
+			if len(got) > MaxMessage || !utf8.ValidString(got) {
+				t.Fatalf("Bound gave %d bytes (valid UTF-8: %v)", len(got), utf8.ValidString(got))
+			}
+			if tt.wantLen > 0 && len(got) != tt.wantLen {
+				t.Errorf("len = %d, want %d", len(got), tt.wantLen)
+			}
+			if strings.HasSuffix(got, truncated) != tt.cut {
+				t.Errorf("cut marker: %v, want %v", strings.HasSuffix(got, truncated), tt.cut)
+			}
+		})
+	}
+	var conds []metav1.Condition
+	Set(&conds, 1, metav1.Now(), Summary{State: Stalled, Reason: "Big", Message: strings.Repeat("m", 33<<10)})
+	for _, c := range conds {
+		if len(c.Message) > MaxMessage {
+			t.Errorf("condition %s carries %d bytes", c.Type, len(c.Message))
+		}
 	}
 }

@@ -26,6 +26,7 @@ package constitution
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -113,7 +114,7 @@ func Of(f *unionsv1.Federation, ancestors []*unionsv1.Federation) Constitution {
 		}
 		con := fed.Spec.Constitution
 
-		for _, k := range sortedKeys(con.NamespaceLabels) {
+		for _, k := range slices.Sorted(maps.Keys(con.NamespaceLabels)) {
 			v := con.NamespaceLabels[k]
 			switch by, set := labelSetBy[k]; {
 			case badge.Reserved(k):
@@ -269,13 +270,4 @@ func Condition(problems []Problem) (reason, message string) {
 // owner is the controller reference of a Membership.
 func owner(m *unionsv1.Membership) metav1.OwnerReference {
 	return *metav1.NewControllerRef(m, unionsv1.GroupVersion.WithKind("Membership"))
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

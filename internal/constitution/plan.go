@@ -78,7 +78,7 @@ func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Con
 	for _, fed := range feds {
 		m := members[stewards[fed]]
 		mem, con := m.Membership, m.Constitution
-		label := string(unionsv1.KindFederation) + "." + mem.Spec.Union.Name
+		label := mem.Spec.Union.LabelValue()
 		replaced := overrides.Replaced(mem.Spec.Overrides, con.Terms().Objects)
 		for _, o := range con.Objects {
 			if o.Federation != fed {

@@ -69,8 +69,9 @@ func ConsensusName(federation string) string { return ObjectName(federation, "co
 // Owned reports whether an object in a member namespace is one this package
 // renders: named federation-*, labelled with a federation.
 func Owned(labels map[string]string, name string) bool {
+	ref, ok := unionsv1.ParseUnionLabel(labels[unionsv1.UnionLabel])
 	return strings.HasPrefix(name, "federation-") && labels[unionsv1.ManagedByLabel] == unionsv1.ManagedByValue &&
-		strings.HasPrefix(labels[unionsv1.UnionLabel], string(unionsv1.KindFederation)+".")
+		ok && ref.Kind == unionsv1.KindFederation
 }
 
 // validate decodes a template into its kind's type, refusing unknown fields

@@ -26,10 +26,8 @@ import (
 	"time"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/governance"
 )
-
-// Seat is one agent of a member namespace.
-type Seat = unionsv1.CouncilSeat
 
 // Term returns the number of the term running at now (counted from 1, the
 // term that starts at the coalition's creation) and when it ends. Before the
@@ -49,15 +47,15 @@ func Term(created, now time.Time, term time.Duration) (number int64, endsAt time
 // Agents returns the badged agents of the Memberships (Active and CoolingOff
 // ones, as their status lists them) as (namespace, agent) pairs sorted by
 // namespace, then agent, without duplicates.
-func Agents(ms []unionsv1.Membership) []Seat {
-	var out []Seat
+func Agents(ms []unionsv1.Membership) []unionsv1.CouncilSeat {
+	var out []unionsv1.CouncilSeat
 	for i := range ms {
 		m := &ms[i]
 		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
 			continue
 		}
 		for _, a := range m.Status.Agents {
-			out = append(out, Seat{Namespace: m.Namespace, Agent: a})
+			out = append(out, unionsv1.CouncilSeat{Namespace: m.Namespace, Agent: a})
 		}
 	}
 	slices.SortFunc(out, compare)
@@ -68,7 +66,7 @@ func Agents(ms []unionsv1.Membership) []Seat {
 // consecutive agents of the sorted agents, starting at index
 // (number-1)·seats mod n and wrapping around. With fewer agents than seats,
 // every agent sits; with no agents, no one does.
-func Rotation(agents []Seat, seats int, number int64) []Seat {
+func Rotation(agents []unionsv1.CouncilSeat, seats int, number int64) []unionsv1.CouncilSeat {
 	n := len(agents)
 	if n == 0 || seats <= 0 {
 		return nil
@@ -76,7 +74,7 @@ func Rotation(agents []Seat, seats int, number int64) []Seat {
 	take := min(seats, n)
 	// (number-1)·seats mod n, kept small so no product overflows.
 	start := int((max(number, 1)-1)%int64(n)) * (seats % n) % n
-	out := make([]Seat, 0, take)
+	out := make([]unionsv1.CouncilSeat, 0, take)
 	for i := range take {
 		out = append(out, agents[(start+i)%n])
 	}
@@ -84,46 +82,26 @@ func Rotation(agents []Seat, seats int, number int64) []Seat {
 }
 
 // LatestElection returns the most recently decided Passed ElectCouncil
-// proposal put to the union, or nil when none has passed.
+// proposal put to the union, by the rule every decision follows
+// (governance.Passed), or nil when none has passed.
 func LatestElection(proposals []unionsv1.Proposal, union unionsv1.UnionReference) *unionsv1.Proposal {
-	var latest *unionsv1.Proposal
-	for i := range proposals {
-		p := &proposals[i]
-		if p.Spec.Union != union || p.Spec.Action.Type != unionsv1.ActionElectCouncil ||
-			p.Status.Phase != unionsv1.ProposalPassed || p.DeletionTimestamp != nil {
-			continue
-		}
-		if latest == nil || laterDecided(p, latest) {
-			latest = p
+	var put []unionsv1.Proposal
+	for _, p := range proposals {
+		if p.Spec.Union == union {
+			put = append(put, p)
 		}
 	}
-	return latest
-}
-
-// laterDecided orders proposals by decision time (creation time when none is
-// recorded), then by namespace and name so that the choice is deterministic.
-func laterDecided(a, b *unionsv1.Proposal) bool {
-	ta, tb := decided(a), decided(b)
-	if !ta.Equal(tb) {
-		return ta.After(tb)
+	passed := governance.Passed(put, unionsv1.ActionElectCouncil)
+	if len(passed) == 0 {
+		return nil
 	}
-	if a.Namespace != b.Namespace {
-		return a.Namespace > b.Namespace
-	}
-	return a.Name > b.Name
-}
-
-func decided(p *unionsv1.Proposal) time.Time {
-	if p.Status.DecidedAt != nil {
-		return p.Status.DecidedAt.Time
-	}
-	return p.CreationTimestamp.Time
+	return passed[len(passed)-1]
 }
 
 // Elect returns the seats an election fills: the candidates, in order of
 // preference, that are badged agents of the coalition, at most seats of them,
 // and the candidates left out because they are not badged agents.
-func Elect(candidates, agents []Seat, seats int) (members, ineligible []Seat) {
+func Elect(candidates, agents []unionsv1.CouncilSeat, seats int) (members, ineligible []unionsv1.CouncilSeat) {
 	for _, c := range candidates {
 		switch {
 		case slices.Contains(members, c):
@@ -136,6 +114,6 @@ func Elect(candidates, agents []Seat, seats int) (members, ineligible []Seat) {
 	return members, ineligible
 }
 
-func compare(a, b Seat) int {
+func compare(a, b unionsv1.CouncilSeat) int {
 	return cmp.Or(cmp.Compare(a.Namespace, b.Namespace), cmp.Compare(a.Agent, b.Agent))
 }

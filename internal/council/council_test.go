@@ -26,10 +26,10 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
-func seats(pairs ...string) []Seat {
-	var out []Seat
+func seats(pairs ...string) []unionsv1.CouncilSeat {
+	var out []unionsv1.CouncilSeat
 	for i := 0; i+1 < len(pairs); i += 2 {
-		out = append(out, Seat{Namespace: pairs[i], Agent: pairs[i+1]})
+		out = append(out, unionsv1.CouncilSeat{Namespace: pairs[i], Agent: pairs[i+1]})
 	}
 	return out
 }
@@ -66,10 +66,10 @@ func TestRotation(t *testing.T) {
 	three := seats("a", "x", "a", "y", "b", "z")
 	tests := []struct {
 		name   string
-		agents []Seat
+		agents []unionsv1.CouncilSeat
 		seats  int
 		term   int64
-		want   []Seat
+		want   []unionsv1.CouncilSeat
 	}{
 		{"first term seats the first agent", three, 1, 1, seats("a", "x")},
 		{"second term moves one on", three, 1, 2, seats("a", "y")},
@@ -103,9 +103,9 @@ func TestRotationFollowsMembershipChanges(t *testing.T) {
 	left := seats("a", "x", "b", "z")
 	tests := []struct {
 		name   string
-		agents []Seat
+		agents []unionsv1.CouncilSeat
 		term   int64
-		want   []Seat
+		want   []unionsv1.CouncilSeat
 	}{
 		{"term 2 before the change", before, 2, seats("a", "y")},
 		{"term 2 after an agent sorting first joined", joined, 2, seats("a", "x")},
@@ -134,7 +134,7 @@ func TestAgents(t *testing.T) {
 	tests := []struct {
 		name string
 		ms   []unionsv1.Membership
-		want []Seat
+		want []unionsv1.CouncilSeat
 	}{
 		{"sorted by namespace then agent", []unionsv1.Membership{
 			membership("b", unionsv1.StandingActive, "z", "a"),
@@ -211,10 +211,10 @@ func TestElect(t *testing.T) {
 	agents := seats("a", "x", "a", "y", "b", "z")
 	tests := []struct {
 		name           string
-		candidates     []Seat
+		candidates     []unionsv1.CouncilSeat
 		seats          int
-		wantMembers    []Seat
-		wantIneligible []Seat
+		wantMembers    []unionsv1.CouncilSeat
+		wantIneligible []unionsv1.CouncilSeat
 	}{
 		{"candidates in order of preference", seats("b", "z", "a", "x"), 2, seats("b", "z", "a", "x"), nil},
 		{"no more than the seats", seats("b", "z", "a", "x"), 1, seats("b", "z"), nil},

@@ -67,7 +67,7 @@ func Budgets(ref unionsv1.UnionReference, namespace string, workloads []Workload
 		taken[name] = true
 		out = append(out, &policyv1.PodDisruptionBudget{
 			TypeMeta:   metav1.TypeMeta{APIVersion: policyv1.SchemeGroupVersion.String(), Kind: "PodDisruptionBudget"},
-			ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: Labels(ref)},
+			ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: ref.ManagedLabels()},
 			Spec: policyv1.PodDisruptionBudgetSpec{
 				Selector:       w.Selector.DeepCopy(),
 				MinAvailable:   copyIntOrString(terms.MinAvailable),
@@ -84,12 +84,4 @@ func copyIntOrString(v *intstr.IntOrString) *intstr.IntOrString {
 	}
 	c := *v
 	return &c
-}
-
-// Labels mark the objects a union put in a member namespace.
-func Labels(ref unionsv1.UnionReference) map[string]string {
-	return map[string]string{
-		unionsv1.ManagedByLabel: unionsv1.ManagedByValue,
-		unionsv1.UnionLabel:     string(ref.Kind) + "." + ref.Name,
-	}
 }

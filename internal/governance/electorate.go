@@ -54,8 +54,10 @@ package governance
 import (
 	"cmp"
 	"slices"
+	"time"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/liveness"
 	"github.com/kos-dev/union-operator/internal/tally"
 )
 
@@ -118,7 +120,9 @@ func NewBody(o Observed) (Body, error) {
 	slices.SortFunc(b.Members, func(x, y Member) int { return cmp.Compare(x.Namespace, y.Namespace) })
 
 	for _, c := range o.Children {
-		if !live(c.Union) {
+		// A child in force votes; a dissolved one, or one being deleted, no
+		// longer does (federations end by no deadline, so no time is needed).
+		if c.Union == nil || liveness.Ended(c.Union, time.Time{}) != nil {
 			continue
 		}
 		child, err := NewBody(c)
@@ -129,16 +133,6 @@ func NewBody(o Observed) (Body, error) {
 	}
 	slices.SortFunc(b.Children, func(x, y Body) int { return cmp.Compare(x.Name, y.Name) })
 	return b, nil
-}
-
-// live reports whether a child federation still votes: it exists, is not
-// being deleted and was not dissolved.
-func live(u unionsv1.Union) bool {
-	if u == nil || u.GetDeletionTimestamp() != nil {
-		return false
-	}
-	f, ok := u.(*unionsv1.Federation)
-	return !ok || f.Status.Phase != unionsv1.FederationDissolved
 }
 
 // Result is the count of a body's electorate.

@@ -30,6 +30,9 @@ import (
 // MembershipUnion indexes Memberships by the union they name, as Kind/name.
 const MembershipUnion = "spec.union"
 
+// MembershipKind indexes Memberships by the kind of union they join.
+const MembershipKind = "spec.union.kind"
+
 // UnionKey is the index value of a union reference.
 func UnionKey(ref unionsv1.UnionReference) string { return ref.String() }
 
@@ -64,6 +67,11 @@ func Setup(ctx context.Context, mgr manager.Manager) error {
 	indexer := mgr.GetFieldIndexer()
 	if err := indexer.IndexField(ctx, &unionsv1.Membership{}, MembershipUnion, func(o client.Object) []string {
 		return []string{UnionKey(o.(*unionsv1.Membership).Spec.Union)}
+	}); err != nil {
+		return err
+	}
+	if err := indexer.IndexField(ctx, &unionsv1.Membership{}, MembershipKind, func(o client.Object) []string {
+		return []string{string(o.(*unionsv1.Membership).Spec.Union.Kind)}
 	}); err != nil {
 		return err
 	}
@@ -104,6 +112,16 @@ func Setup(ctx context.Context, mgr manager.Manager) error {
 func MembershipsOf(ctx context.Context, c client.Reader, ref unionsv1.UnionReference) ([]unionsv1.Membership, error) {
 	var list unionsv1.MembershipList
 	if err := c.List(ctx, &list, client.MatchingFields{MembershipUnion: UnionKey(ref)}); err != nil {
+		return nil, err
+	}
+	return list.Items, nil
+}
+
+// MembershipsIn lists the Memberships of a namespace that join a union of
+// the given kind, from the cache.
+func MembershipsIn(ctx context.Context, c client.Reader, namespace string, kind unionsv1.UnionKind) ([]unionsv1.Membership, error) {
+	var list unionsv1.MembershipList
+	if err := c.List(ctx, &list, client.InNamespace(namespace), client.MatchingFields{MembershipKind: string(kind)}); err != nil {
 		return nil, err
 	}
 	return list.Items, nil

@@ -128,7 +128,7 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 		SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
-	if err := (&badging.Reconciler{Client: c, Recorder: recorder}).
+	if err := (&badging.Reconciler{Client: c, Clock: cfg.Clock, Recorder: recorder}).
 		SetupWithManager(mgr, opts, cfg.BadgeWrites); err != nil {
 		return err
 	}

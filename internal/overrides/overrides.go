@@ -35,6 +35,7 @@ package overrides
 
 import (
 	"fmt"
+	"maps"
 	"math/big"
 	"regexp"
 	"slices"
@@ -88,7 +89,7 @@ func Check(overrides map[string]string, t Terms) []Invalid {
 	// The value each (federation, parameter) is set to, and by which key:
 	// standards of one federation share its params ConfigMap.
 	set := map[[2]string]string{}
-	for _, key := range sortedKeys(overrides) {
+	for _, key := range slices.Sorted(maps.Keys(overrides)) {
 		value := overrides[key]
 		target, field, ok := strings.Cut(key, ".")
 		if !ok || target == "" || field == "" {
@@ -142,7 +143,7 @@ func Check(overrides map[string]string, t Terms) []Invalid {
 func Parameters(standards []Standard, overrides map[string]string) map[string]string {
 	out := map[string]string{}
 	for _, s := range standards {
-		for _, name := range sortedKeys(s.Parameters) {
+		for _, name := range slices.Sorted(maps.Keys(s.Parameters)) {
 			if _, done := out[name]; !done {
 				out[name] = s.Parameters[name].Default
 			}
@@ -156,7 +157,7 @@ func Parameters(standards []Standard, overrides map[string]string) map[string]st
 	for _, inv := range Check(overrides, all) {
 		delete(valid, inv.Key)
 	}
-	for _, key := range sortedKeys(valid) {
+	for _, key := range slices.Sorted(maps.Keys(valid)) {
 		target, field, _ := strings.Cut(key, ".")
 		if _, found := findStandard(standards, target); found {
 			out[field] = valid[key]
@@ -243,14 +244,5 @@ func declaredList(s Standard) string {
 	if len(s.Parameters) == 0 {
 		return ""
 	}
-	return " (it declares " + strings.Join(sortedKeys(s.Parameters), ", ") + ")"
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return " (it declares " + strings.Join(slices.Sorted(maps.Keys(s.Parameters)), ", ") + ")"
 }

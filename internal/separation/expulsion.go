@@ -64,7 +64,7 @@ func WithExpulsions(former []unionsv1.FormerMember, expulsions []Expulsion, memb
 		return former, nil
 	}
 	slices.SortStableFunc(out, func(a, b unionsv1.FormerMember) int {
-		return cmp.Compare(timeOf(a.EffectiveAt).UnixNano(), timeOf(b.EffectiveAt).UnixNano())
+		return cmp.Compare(unionsv1.TimeOf(a.EffectiveAt).UnixNano(), unionsv1.TimeOf(b.EffectiveAt).UnixNano())
 	})
 	out = out[max(len(out)-MaxFormerMembers, 0):]
 	added = slices.DeleteFunc(added, func(a unionsv1.FormerMember) bool {

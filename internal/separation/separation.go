@@ -130,7 +130,7 @@ func effectiveExits(m *unionsv1.Membership, treaties []unionsv1.ExitTreaty, form
 	}
 	for _, f := range former {
 		if !f.Unilateral && f.Proposal == "" && f.MembershipUID != "" && f.MembershipUID == m.UID && f.Namespace == m.Namespace {
-			out = append(out, Exit{Treaty: f.ExitTreaty, Effective: true, EffectiveAt: timeOf(f.EffectiveAt)})
+			out = append(out, Exit{Treaty: f.ExitTreaty, Effective: true, EffectiveAt: unionsv1.TimeOf(f.EffectiveAt)})
 		}
 	}
 	return out
@@ -220,7 +220,7 @@ func FormerMembers(u unionsv1.Union, treaties []unionsv1.ExitTreaty, memberships
 		}
 	}
 	slices.SortStableFunc(former, func(a, b unionsv1.FormerMember) int {
-		return cmp.Compare(timeOf(a.EffectiveAt).UnixNano(), timeOf(b.EffectiveAt).UnixNano())
+		return cmp.Compare(unionsv1.TimeOf(a.EffectiveAt).UnixNano(), unionsv1.TimeOf(b.EffectiveAt).UnixNano())
 	})
 	former = former[max(len(former)-MaxFormerMembers, 0):]
 	for _, f := range former {
@@ -236,7 +236,7 @@ func FormerMembers(u unionsv1.Union, treaties []unionsv1.ExitTreaty, memberships
 
 func sameEntry(a, b unionsv1.FormerMember) bool {
 	return a.Namespace == b.Namespace && a.ExitTreaty == b.ExitTreaty && a.MembershipUID == b.MembershipUID &&
-		a.Proposal == b.Proposal && timeOf(a.EffectiveAt).Equal(timeOf(b.EffectiveAt))
+		a.Proposal == b.Proposal && unionsv1.TimeOf(a.EffectiveAt).Equal(unionsv1.TimeOf(b.EffectiveAt))
 }
 
 // EligibleAt is the earliest time namespace may be a member of u again after
@@ -316,11 +316,4 @@ func Entries(chain []audit.Entry) []unionsv1.AuditEntry {
 	return entries
 }
 
-func effectiveAt(t *unionsv1.ExitTreaty) time.Time { return timeOf(t.Status.EffectiveAt) }
-
-func timeOf(t *metav1.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return t.Time
-}
+func effectiveAt(t *unionsv1.ExitTreaty) time.Time { return unionsv1.TimeOf(t.Status.EffectiveAt) }

@@ -149,7 +149,7 @@ func policy(ref unionsv1.UnionReference, name string, validations []admissionreg
 	}
 	p := &admissionregistrationv1.ValidatingAdmissionPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: admissionregistrationv1.SchemeGroupVersion.String(), Kind: "ValidatingAdmissionPolicy"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels(ref)},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: ref.ManagedLabels()},
 		Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{
 			FailurePolicy: ptr.To(admissionregistrationv1.Fail),
 			MatchConstraints: &admissionregistrationv1.MatchResources{
@@ -180,7 +180,7 @@ func InheritedName(policy string, descendant unionsv1.UnionReference) string {
 func binding(ref unionsv1.UnionReference, name, policyName string, action unionsv1.StandardAction, namespaces *metav1.LabelSelector, opts PolicyOptions) *admissionregistrationv1.ValidatingAdmissionPolicyBinding {
 	b := &admissionregistrationv1.ValidatingAdmissionPolicyBinding{
 		TypeMeta:   metav1.TypeMeta{APIVersion: admissionregistrationv1.SchemeGroupVersion.String(), Kind: "ValidatingAdmissionPolicyBinding"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: labels(ref)},
+		ObjectMeta: metav1.ObjectMeta{Name: name, Labels: ref.ManagedLabels()},
 		Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{
 			PolicyName:        policyName,
 			ValidationActions: []admissionregistrationv1.ValidationAction{admissionregistrationv1.ValidationAction(action)},
@@ -198,14 +198,6 @@ func binding(ref unionsv1.UnionReference, name, policyName string, action unions
 		}
 	}
 	return b
-}
-
-// labels mark the operator's objects of a union.
-func labels(ref unionsv1.UnionReference) map[string]string {
-	return map[string]string{
-		unionsv1.ManagedByLabel: unionsv1.ManagedByValue,
-		unionsv1.UnionLabel:     string(ref.Kind) + "." + ref.Name,
-	}
 }
 
 func exists(key string) *metav1.LabelSelector {

@@ -15,7 +15,7 @@ limitations under the License.
 */
 
 // Package gitops tests what GitOps tools make of union-operator's objects:
-// the Argo CD health checks in config/argocd (each health-<kind>.lua runs as
+// the Argo CD health checks of config/argocd/argocd-cm-patch.yaml (each runs as
 // Argo CD runs a custom health check) and the Flux health check expressions
 // in config/flux (evaluated as Flux's kustomize-controller evaluates
 // healthCheckExprs). Both read the same fixtures,
@@ -28,7 +28,6 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,8 +38,6 @@ import (
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
-
-var update = flag.Bool("update", false, "rewrite config/argocd/argocd-cm-patch.yaml from the health scripts")
 
 // dir is config/argocd, relative to this package.
 const dir = "../../config/argocd"

@@ -39,6 +39,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/charter"
 	"github.com/kos-dev/union-operator/internal/controller/coalition"
+	"github.com/kos-dev/union-operator/internal/goalwatch"
 )
 
 var _ = Describe("Coalition", func() {
@@ -282,10 +283,10 @@ var _ = Describe("Coalition", func() {
 			got := getCoalition(g, name)
 			g.Expect(conditionOf(got, coalition.ConditionGoalsTracked)).To(And(
 				HaveField("Status", metav1.ConditionFalse),
-				HaveField("Reason", coalition.ReasonForbidden),
+				HaveField("Reason", goalwatch.ReasonForbidden),
 				HaveField("Message", ContainSubstring("cronjobs.batch in namespace "+ns)),
 				HaveField("Message", ContainSubstring("platform team")),
-				HaveField("Message", ContainSubstring(coalition.GoalReaderLabel)),
+				HaveField("Message", ContainSubstring(goalwatch.GoalReaderLabel)),
 			))
 			g.Expect(got.Status.Goals).To(ConsistOf(goalState("nightly", unionsv1.GoalPending)))
 			g.Expect(got.Status.Phase).To(Equal(unionsv1.CoalitionForming), "an untracked goal does not stop the coalition")
@@ -293,7 +294,7 @@ var _ = Describe("Coalition", func() {
 
 		By("the platform team grants read access; the operator finds out at its next check")
 		role := &rbacv1.ClusterRole{
-			ObjectMeta: metav1.ObjectMeta{Name: "goal-reader-" + name, Labels: map[string]string{coalition.GoalReaderLabel: "true"}},
+			ObjectMeta: metav1.ObjectMeta{Name: "goal-reader-" + name, Labels: map[string]string{goalwatch.GoalReaderLabel: "true"}},
 			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{"batch"}, Resources: []string{"cronjobs"}, Verbs: []string{"get", "list", "watch"}}},
 		}
 		Expect(k8sClient.Create(ctx, role)).To(Succeed())
@@ -321,7 +322,7 @@ var _ = Describe("Coalition", func() {
 		Eventually(func(g Gomega) {
 			got := getCoalition(g, name)
 			g.Expect(conditionOf(got, coalition.ConditionGoalsTracked)).To(And(
-				HaveField("Status", metav1.ConditionFalse), HaveField("Reason", coalition.ReasonUnknownKind)))
+				HaveField("Status", metav1.ConditionFalse), HaveField("Reason", goalwatch.ReasonUnknownKind)))
 			g.Expect(got.Status.Goals).To(ConsistOf(goalState("widget", unionsv1.GoalPending)))
 		}).Should(Succeed())
 	})

@@ -191,7 +191,7 @@ var _ = Describe("Governance", func() {
 			HaveField("Tally", HaveValue(Equal(unionsv1.Tally{For: 2, Against: 1, Eligible: 3}))),
 			HaveField("Conditions", ContainElement(And(HaveField("Type", unionsv1.ConditionReady),
 				HaveField("Status", metav1.ConditionTrue), HaveField("Reason", "Rejected"),
-				HaveField("Message", ContainSubstring("more than 70% yes"))))),
+				HaveField("Message", ContainSubstring("more than 70% for"))))),
 		))
 	})
 

@@ -22,6 +22,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -30,6 +32,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/charter"
+	"github.com/kos-dev/union-operator/internal/controller/membership"
 )
 
 // kstatusOf computes the kstatus (as kubectl wait, Flux and Argo CD's
@@ -130,5 +134,58 @@ var _ = Describe("kstatus", func() {
 		short.Spec.CoolOff = &metav1.Duration{Duration: time.Minute}
 		Expect(k8sClient.Create(ctx, short)).To(Succeed())
 		Eventually(kstatusOf(short)).Should(Equal(status.FailedStatus))
+	})
+})
+
+var _ = Describe("A reconcile that fails", func() {
+	// kstatusAsStored computes kstatus of the object as stored, whatever
+	// generation its status observed.
+	kstatusAsStored := func(obj client.Object) func() status.Status {
+		return func() status.Status {
+			fresh := obj.DeepCopyObject().(client.Object)
+			if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(obj), fresh); err != nil {
+				return status.UnknownStatus
+			}
+			raw, err := runtime.DefaultUnstructuredConverter.ToUnstructured(fresh)
+			Expect(err).NotTo(HaveOccurred())
+			res, err := status.Compute(&unstructured.Unstructured{Object: raw})
+			Expect(err).NotTo(HaveOccurred())
+			return res.Status
+		}
+	}
+
+	It("reports Ready=False and Reconciling=True with its reason, and is Ready once the cause goes", func() {
+		ns := newNamespace(nil)
+		By("a ResourceQuota that refuses every ConfigMap, the charter among them")
+		quota := &corev1.ResourceQuota{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "no-configmaps"}}
+		quota.Spec.Hard = corev1.ResourceList{corev1.ResourceConfigMaps: resource.MustParse("0")}
+		Expect(k8sClient.Create(ctx, quota)).To(Succeed())
+		// No quota controller runs here: the administrator reports its usage.
+		quota.Status.Hard = quota.Spec.Hard
+		quota.Status.Used = corev1.ResourceList{corev1.ResourceConfigMaps: resource.MustParse("0")}
+		Expect(k8sClient.Status().Update(ctx, quota)).To(Succeed())
+
+		name := uniqueName("transient")
+		newAlliance(name, ns)
+		m := newMembership(ns, "join", allianceRef(name))
+		Eventually(func(g Gomega) {
+			got := &unionsv1.Membership{}
+			g.Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(m), got)).To(Succeed())
+			g.Expect(got.Status.Conditions).To(ContainElements(
+				And(HaveField("Type", unionsv1.ConditionReady), HaveField("Status", metav1.ConditionFalse),
+					HaveField("Reason", membership.ReasonCharterNotWritten), HaveField("Message", ContainSubstring("exceeded quota"))),
+				And(HaveField("Type", unionsv1.ConditionReconciling), HaveField("Status", metav1.ConditionTrue),
+					HaveField("Reason", membership.ReasonCharterNotWritten)),
+			))
+			g.Expect(got.Status.ObservedGeneration).To(BeZero(), "observedGeneration advanced by a reconcile that failed")
+			g.Expect(got.Status.Standing).To(BeEmpty(), "a failed reconcile wrote the standing it computed")
+		}).Should(Succeed())
+		Expect(kstatusAsStored(m)()).To(Equal(status.InProgressStatus))
+
+		By("removing the quota: the retry succeeds")
+		Expect(k8sClient.Delete(ctx, quota)).To(Succeed())
+		Eventually(readyReason(m)).Should(Equal(unionsv1.ReasonActive))
+		Eventually(kstatusAsStored(m)).Should(Equal(status.CurrentStatus))
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: charter.Name(allianceRef(name))}, &corev1.ConfigMap{})).To(Succeed())
 	})
 })

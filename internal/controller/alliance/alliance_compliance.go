@@ -27,14 +27,6 @@ import (
 	"github.com/kos-dev/union-operator/internal/standards"
 )
 
-// Reasons of the Compliant condition, and of a stall on a standard.
-const (
-	ReasonNoStandards     = compliance.ReasonNoStandards
-	ReasonAllCompliant    = compliance.ReasonAllCompliant
-	ReasonNonCompliant    = compliance.ReasonNonCompliant
-	ReasonInvalidStandard = compliance.ReasonInvalidStandard
-)
-
 // reportCompliance evaluates the standards that compiled over every badged
 // member agent (workloads and bare Pods, as admission judges them) and
 // reports the failures, the counts and the Compliant condition.
@@ -50,14 +42,14 @@ func (k Kind) reportCompliance(ctx context.Context, a *unionsv1.Alliance, set *s
 	tally := compliance.NewTally()
 	for _, m := range members {
 		for _, o := range m.objects {
-			if !m.badged(o) || !standards.Judged(o.kind(), o.obj) {
+			if !m.badged(o) || !standards.Judged(o.Kind(), o.Object) {
 				continue
 			}
-			u, err := o.unstructured()
+			u, err := o.Unstructured()
 			if err != nil {
 				return err
 			}
-			tally.Add(m.namespace(), o.agent(), set.Evaluate(ctx, u, nil))
+			tally.Add(m.namespace(), o.Agent(), set.Evaluate(ctx, u, nil))
 		}
 	}
 	st.Compliance = tally.Listed()

@@ -26,11 +26,11 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
-	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/defense"
 )
@@ -43,7 +43,7 @@ const (
 )
 
 // holderOf names an alliance as the holder of the reserves it scales.
-func holderOf(a *unionsv1.Alliance) string { return string(unionsv1.KindAlliance) + "." + a.Name }
+func holderOf(a *unionsv1.Alliance) string { return unionsv1.Reference(a).LabelValue() }
 
 type workloadKey struct{ namespace, kind, name string }
 
@@ -52,11 +52,11 @@ type defenseScope struct {
 	// down are the member agents below their desired availability.
 	down []defense.Agent
 	// byAgent is a workload of each member agent, to address Events to.
-	byAgent map[defense.Agent]agentObject
+	byAgent map[defense.Agent]agentobjects.Object
 	// reserves are the volunteered reserves and those the alliance still
 	// has to restore; objects holds their workloads.
 	reserves []defense.Reserve
-	objects  map[workloadKey]agentObject
+	objects  map[workloadKey]agentobjects.Object
 }
 
 // defend runs reactive defence: it tracks the member agent workloads below
@@ -70,7 +70,7 @@ func (k Kind) defend(ctx context.Context, a *unionsv1.Alliance, members []member
 	if a.Spec.Defense != nil {
 		terms = a.Spec.Defense.Reactive
 	}
-	s := &defenseScope{byAgent: map[defense.Agent]agentObject{}, objects: map[workloadKey]agentObject{}}
+	s := &defenseScope{byAgent: map[defense.Agent]agentobjects.Object{}, objects: map[workloadKey]agentobjects.Object{}}
 	if terms != nil {
 		s.observeMembers(ctx, members, holder)
 	}
@@ -82,9 +82,8 @@ func (k Kind) defend(ctx context.Context, a *unionsv1.Alliance, members []member
 	if terms != nil {
 		tracked = defense.Track(a.Status.Disruptions, s.down, now, terms.UnavailableFor.Duration)
 	}
-	recorder := eventRecorder{k.Recorder}
 	for _, step := range defense.Plan(s.reserves, tracked.Due) {
-		if err := writeReserve(ctx, k.Client, recorder, s.objects[workloadKey{step.Namespace, step.Kind, step.Name}], step, holder); err != nil {
+		if err := writeReserve(ctx, k.Client, k.Recorder, s.objects[workloadKey{step.Namespace, step.Kind, step.Name}], step, holder); err != nil {
 			return time.Time{}, err
 		}
 	}
@@ -123,13 +122,13 @@ func (s *defenseScope) observeMembers(ctx context.Context, members []member, hol
 	for _, m := range members {
 		volunteered := volunteeredSelector(ctx, m.membership)
 		for _, o := range m.objects {
-			if !o.scalable() {
+			if !o.Scalable() {
 				continue
 			}
-			prior, heldByOther := defense.Recorded(o.obj.GetAnnotations(), holder)
-			desired, available := o.replicas()
+			prior, heldByOther := defense.Recorded(o.Object.GetAnnotations(), holder)
+			desired, available := o.Replicas()
 			if m.badged(o) {
-				agent := defense.Agent{Namespace: m.namespace(), Agent: o.agent()}
+				agent := defense.Agent{Namespace: m.namespace(), Agent: o.Agent()}
 				if _, ok := s.byAgent[agent]; !ok {
 					s.byAgent[agent] = o
 				}
@@ -141,11 +140,11 @@ func (s *defenseScope) observeMembers(ctx context.Context, members []member, hol
 					s.byAgent[agent] = o
 				}
 			}
-			if volunteered != nil && !heldByOther && volunteered.Matches(labels.Set(o.obj.GetLabels())) {
-				key := workloadKey{m.namespace(), o.kind(), o.obj.GetName()}
+			if volunteered != nil && !heldByOther && volunteered.Matches(labels.Set(o.Object.GetLabels())) {
+				key := workloadKey{m.namespace(), o.Kind(), o.Object.GetName()}
 				s.objects[key] = o
 				s.reserves = append(s.reserves, defense.Reserve{Namespace: key.namespace, Kind: key.kind, Name: key.name,
-					Replicas: desiredReplicas(o), Prior: prior, MaxScaleBy: m.membership.Spec.Reserves.MaxScaleBy})
+					Replicas: o.Desired(), Prior: prior, MaxScaleBy: m.membership.Spec.Reserves.MaxScaleBy})
 			}
 		}
 	}
@@ -163,25 +162,20 @@ func (k Kind) observeHeldReserves(ctx context.Context, s *defenseScope, holder s
 		if _, ok := s.objects[key]; ok {
 			continue
 		}
-		o, err := readWorkload(ctx, k.APIReader, key.kind, key.namespace, key.name)
+		o, err := agentobjects.ReadWorkload(ctx, k.APIReader, key.kind, key.namespace, key.name)
 		if err != nil {
 			return err
 		}
 		if o == nil {
 			continue
 		}
-		if prior, _ := defense.Recorded(o.obj.GetAnnotations(), holder); prior != nil {
+		if prior, _ := defense.Recorded(o.Object.GetAnnotations(), holder); prior != nil {
 			s.objects[key] = *o
 			s.reserves = append(s.reserves, defense.Reserve{Namespace: key.namespace, Kind: key.kind, Name: key.name,
-				Replicas: desiredReplicas(*o), Prior: prior})
+				Replicas: o.Desired(), Prior: prior})
 		}
 	}
 	return nil
-}
-
-func desiredReplicas(o agentObject) int32 {
-	desired, _ := o.replicas()
-	return desired
 }
 
 // volunteeredSelector is the selector of a member's volunteered reserves
@@ -200,14 +194,13 @@ func volunteeredSelector(ctx context.Context, m *unionsv1.Membership) labels.Sel
 
 // announce emits Events on the disrupted workloads: when one is first seen
 // down, and when it recovers.
-func (k Kind) announce(a *unionsv1.Alliance, tracked defense.Tracked, byAgent map[defense.Agent]agentObject, terms *unionsv1.ReactiveDefense) {
-	recorder := eventRecorder{k.Recorder}
+func (k Kind) announce(a *unionsv1.Alliance, tracked defense.Tracked, byAgent map[defense.Agent]agentobjects.Object, terms *unionsv1.ReactiveDefense) {
 	now := map[defense.Agent]bool{}
 	for _, d := range tracked.Disruptions {
 		agent := defense.Agent{Namespace: d.Namespace, Agent: d.Agent}
 		now[agent] = true
 		if o, ok := byAgent[agent]; ok && defense.IsNew(a.Status.Disruptions, agent) {
-			recorder.event(o.obj, corev1.EventTypeWarning, "AgentUnavailable", "Defend",
+			k.Recorder.Eventf(o.Object, nil, corev1.EventTypeWarning, "AgentUnavailable", "Defend",
 				"Below its desired availability since %s; alliance %s calls up allies' reserves if it stays down for %s",
 				d.Since.UTC().Format(time.RFC3339), a.Name, terms.UnavailableFor.Duration)
 		}
@@ -215,7 +208,7 @@ func (k Kind) announce(a *unionsv1.Alliance, tracked defense.Tracked, byAgent ma
 	for _, d := range a.Status.Disruptions {
 		agent := defense.Agent{Namespace: d.Namespace, Agent: d.Agent}
 		if o, ok := byAgent[agent]; ok && !now[agent] {
-			recorder.event(o.obj, corev1.EventTypeNormal, "AgentRecovered", "Defend",
+			k.Recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "AgentRecovered", "Defend",
 				"Back at its desired availability; alliance %s stands its reserves down", a.Name)
 		}
 	}
@@ -240,13 +233,4 @@ func disruptedSummary(t defense.Tracked, unavailableFor time.Duration, called in
 	}
 	return true, ReasonReservesCalledUp, fmt.Sprintf("%d member agents below their desired availability (%s), %d for at least %s; %d reserves called up",
 		len(t.Disruptions), list, len(t.Due), unavailableFor, called)
-}
-
-// eventRecorder emits Events when a recorder is set.
-type eventRecorder struct{ events.EventRecorder }
-
-func (r eventRecorder) event(regarding client.Object, eventType, reason, action, note string, args ...any) {
-	if r.EventRecorder != nil {
-		r.Eventf(regarding, nil, eventType, reason, action, note, args...)
-	}
 }

@@ -18,28 +18,26 @@ package alliance
 
 import (
 	"context"
-	"maps"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/event"
-	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/controller/union"
 	"github.com/kos-dev/union-operator/internal/defense"
+	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/standards"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // reserveHolderIndex indexes agent Deployments and StatefulSets by the union
@@ -57,7 +55,7 @@ var reserveKinds = []schema.GroupVersionKind{
 // namespaces, and the release of reserves whose alliance is gone.
 func SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options, clk clock.PassiveClock, recorder events.EventRecorder) error {
 	for _, gvk := range reserveKinds {
-		if err := mgr.GetFieldIndexer().IndexField(ctx, partial(gvk), reserveHolderIndex, func(o client.Object) []string {
+		if err := mgr.GetFieldIndexer().IndexField(ctx, agentobjects.Partial(gvk), reserveHolderIndex, func(o client.Object) []string {
 			if holder := o.GetAnnotations()[defense.ReserveForAnnotation]; holder != "" {
 				return []string{holder}
 			}
@@ -71,7 +69,7 @@ func SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Opt
 		Kind: Kind{Client: c, APIReader: api, Recorder: recorder}}).SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
-	if err := (&MemberReconciler{Client: c, APIReader: api}).SetupWithManager(mgr, opts); err != nil {
+	if err := (&MembershipReconciler{Client: c, APIReader: api}).SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
 	return (&ReserveReleaser{Client: c, APIReader: api, Recorder: recorder}).SetupWithManager(mgr, opts)
@@ -85,54 +83,36 @@ func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
 	b = b.Owns(&admissionregistrationv1.ValidatingAdmissionPolicy{}).
 		Owns(&admissionregistrationv1.ValidatingAdmissionPolicyBinding{})
 	for _, gvk := range agents.Kinds {
-		b = b.WatchesMetadata(partial(gvk), k.agentEvents(gvk.Kind))
+		b = b.WatchesMetadata(agentobjects.Partial(gvk), watches.AgentEvents(gvk.Kind, k.ofAgent))
 	}
 	return b
 }
 
-// agentEvents maps an agent object's events to the alliances of its namespace.
-func (k Kind) agentEvents(kind string) handler.EventHandler {
-	return handler.Funcs{
-		CreateFunc: func(ctx context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			k.enqueue(ctx, kind, e.Object, false, q)
-		},
-		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			old, obj := e.ObjectOld, e.ObjectNew
-			statusOnly := old.GetGeneration() == obj.GetGeneration() && maps.Equal(old.GetLabels(), obj.GetLabels())
-			k.enqueue(ctx, kind, obj, statusOnly, q)
-		},
-		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			k.enqueue(ctx, kind, e.Object, false, q)
-		},
+// ofAgent maps an agent object's change to the alliances of its namespace.
+// A Pod a workload controls matters to none (it is judged through its
+// workload); a change of status or annotations alone only matters to
+// alliances with reactive defence, and only on Deployments and StatefulSets.
+func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Request {
+	if c.Kind == "Pod" && (c.StatusOnly || !standards.Judged(c.Kind, c.Object)) || c.StatusOnly && c.Kind == "DaemonSet" {
+		return nil
 	}
-}
-
-// enqueue asks the alliances of the object's namespace to reconcile. A Pod a
-// workload controls matters to none (it is judged through its workload);
-// any other change of status or annotations only matters to alliances with
-// reactive defence, and only on Deployments and StatefulSets.
-func (k Kind) enqueue(ctx context.Context, kind string, obj client.Object, statusOnly bool, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-	if kind == "Pod" && (statusOnly || !standards.Judged(kind, obj)) || statusOnly && kind == "DaemonSet" {
-		return
-	}
-	var list unionsv1.MembershipList
-	if err := k.Client.List(ctx, &list, client.InNamespace(obj.GetNamespace())); err != nil {
+	ms, err := index.MembershipsIn(ctx, k.Client, c.Object.GetNamespace(), unionsv1.KindAlliance)
+	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of namespace")
-		return
+		return nil
 	}
-	for _, m := range list.Items {
-		if m.Spec.Union.Kind != unionsv1.KindAlliance {
-			continue
-		}
-		if statusOnly {
+	var out []reconcile.Request
+	for _, m := range ms {
+		if c.StatusOnly {
 			a := &unionsv1.Alliance{}
 			if err := k.Client.Get(ctx, types.NamespacedName{Name: m.Spec.Union.Name}, a); err != nil ||
 				a.Spec.Defense == nil || a.Spec.Defense.Reactive == nil {
 				continue
 			}
 		}
-		q.Add(reconcile.Request{NamespacedName: types.NamespacedName{Name: m.Spec.Union.Name}})
+		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: m.Spec.Union.Name}})
 	}
+	return out
 }
 
 // heldReserves lists, from the cache, the workloads whose record says holder
@@ -145,8 +125,7 @@ func (k Kind) heldReserves(ctx context.Context, holder string) ([]workloadKey, e
 func heldBy(ctx context.Context, c client.Reader, opts ...client.ListOption) ([]workloadKey, error) {
 	var out []workloadKey
 	for _, gvk := range reserveKinds {
-		list := &metav1.PartialObjectMetadataList{}
-		list.SetGroupVersionKind(gvk.GroupVersion().WithKind(gvk.Kind + "List"))
+		list := agentobjects.PartialList(gvk)
 		if err := c.List(ctx, list, opts...); err != nil {
 			return nil, err
 		}
@@ -158,11 +137,4 @@ func heldBy(ctx context.Context, c client.Reader, opts ...client.ListOption) ([]
 		}
 	}
 	return out, nil
-}
-
-// partial is an empty metadata-only object of a kind.
-func partial(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadata {
-	obj := &metav1.PartialObjectMetadata{}
-	obj.SetGroupVersionKind(gvk)
-	return obj
 }

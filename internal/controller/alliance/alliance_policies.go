@@ -20,7 +20,7 @@ import (
 	"context"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
-	"github.com/kos-dev/union-operator/internal/controller/admissionpolicy"
+	"github.com/kos-dev/union-operator/internal/admissionpolicy"
 	"github.com/kos-dev/union-operator/internal/standards"
 )
 

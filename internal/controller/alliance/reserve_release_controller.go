@@ -18,7 +18,6 @@ package alliance
 
 import (
 	"context"
-	"strings"
 
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -32,8 +31,9 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/defense"
-	"github.com/kos-dev/union-operator/internal/kube"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // ReserveReleaser restores, namespace by namespace, the reserves scaled by
@@ -54,32 +54,32 @@ func (r *ReserveReleaser) Reconcile(ctx context.Context, req ctrl.Request) (ctrl
 		return ctrl.Result{}, err
 	}
 	for _, key := range held {
-		o, err := readWorkload(ctx, r.APIReader, key.kind, key.namespace, key.name)
+		o, err := agentobjects.ReadWorkload(ctx, r.APIReader, key.kind, key.namespace, key.name)
 		if err != nil {
 			return ctrl.Result{}, err
 		}
 		if o == nil {
 			continue
 		}
-		holder := o.obj.GetAnnotations()[defense.ReserveForAnnotation]
-		name, ok := strings.CutPrefix(holder, string(unionsv1.KindAlliance)+".")
-		if !ok {
+		holder := o.Object.GetAnnotations()[defense.ReserveForAnnotation]
+		ref, ok := unionsv1.ParseUnionLabel(holder)
+		if !ok || ref.Kind != unionsv1.KindAlliance {
 			continue
 		}
-		if gone, err := r.allianceGone(ctx, name); err != nil || !gone {
+		if gone, err := r.allianceGone(ctx, ref.Name); err != nil || !gone {
 			if err != nil {
 				return ctrl.Result{}, err
 			}
 			continue
 		}
-		prior, _ := defense.Recorded(o.obj.GetAnnotations(), holder)
+		prior, _ := defense.Recorded(o.Object.GetAnnotations(), holder)
 		if prior == nil {
 			continue
 		}
-		replicas, _ := o.replicas()
+		replicas, _ := o.Replicas()
 		step := defense.Step{Reserve: defense.Reserve{Namespace: key.namespace, Kind: key.kind, Name: key.name, Replicas: replicas, Prior: prior},
 			Target: *prior, Release: true}
-		if err := writeReserve(ctx, r.Client, eventRecorder{r.Recorder}, *o, step, holder); err != nil {
+		if err := writeReserve(ctx, r.Client, r.Recorder, *o, step, holder); err != nil {
 			return ctrl.Result{}, err
 		}
 	}
@@ -100,9 +100,7 @@ func (r *ReserveReleaser) SetupWithManager(mgr ctrl.Manager, opts controller.Opt
 	recorded := predicate.NewPredicateFuncs(func(o client.Object) bool {
 		return o.GetAnnotations()[defense.ReserveForAnnotation] != ""
 	})
-	inNamespace := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
-		return []reconcile.Request{{NamespacedName: types.NamespacedName{Name: o.GetNamespace()}}}
-	})
+	inNamespace := handler.EnqueueRequestsFromMapFunc(watches.ToNamespace)
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("alliance-reserves").
 		Watches(&unionsv1.Alliance{}, handler.EnqueueRequestsFromMapFunc(r.namespacesHeldBy), builder.WithPredicates(predicate.Funcs{
@@ -111,7 +109,7 @@ func (r *ReserveReleaser) SetupWithManager(mgr ctrl.Manager, opts controller.Opt
 		})).
 		WithOptions(opts)
 	for _, gvk := range reserveKinds {
-		b = b.WatchesMetadata(partial(gvk), inNamespace, builder.WithPredicates(recorded))
+		b = b.WatchesMetadata(agentobjects.Partial(gvk), inNamespace, builder.WithPredicates(recorded))
 	}
 	return b.Complete(r)
 }
@@ -123,5 +121,5 @@ func (r *ReserveReleaser) namespacesHeldBy(ctx context.Context, o client.Object)
 		ctrl.LoggerFrom(ctx).Error(err, "Listing reserves of alliance")
 		return nil
 	}
-	return kube.NamespaceRequests(held, func(k workloadKey) string { return k.namespace })
+	return watches.NamespaceRequests(held, func(k workloadKey) string { return k.namespace })
 }

@@ -23,11 +23,13 @@ import (
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/defense"
 )
 
@@ -42,41 +44,41 @@ import (
 // metadata-only patch (never judged by the admission policies) guarded by
 // the resourceVersion it was read at; replicas go through the scale
 // subresource.
-func writeReserve(ctx context.Context, c client.Client, recorder eventRecorder, o agentObject, step defense.Step, holder string) error {
-	log := ctrl.LoggerFrom(ctx).WithValues("reserve", klog.KObj(o.obj), "kind", o.kind())
+func writeReserve(ctx context.Context, c client.Client, recorder events.EventRecorder, o agentobjects.Object, step defense.Step, holder string) error {
+	log := ctrl.LoggerFrom(ctx).WithValues("reserve", klog.KObj(o.Object), "kind", o.Kind())
 	if step.Record {
-		before := o.obj.DeepCopyObject().(client.Object)
+		before := o.Object.DeepCopyObject().(client.Object)
 		annotations := map[string]string{}
-		for k, v := range o.obj.GetAnnotations() {
+		for k, v := range o.Object.GetAnnotations() {
 			annotations[k] = v
 		}
 		for k, v := range defense.Record(holder, *step.Prior) {
 			annotations[k] = v
 		}
-		o.obj.SetAnnotations(annotations)
-		if err := c.Patch(ctx, o.obj, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), client.FieldOwner(unionsv1.FieldManager)); err != nil {
-			return fmt.Errorf("recording the prior replicas of %s %s: %w", o.kind(), klog.KObj(o.obj), err)
+		o.Object.SetAnnotations(annotations)
+		if err := c.Patch(ctx, o.Object, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), client.FieldOwner(unionsv1.FieldManager)); err != nil {
+			return fmt.Errorf("recording the prior replicas of %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
 		}
 	}
 	if step.Replicas != step.Target {
 		body := fmt.Sprintf(`{"spec":{"replicas":%d}}`, step.Target)
-		if err := c.SubResource("scale").Patch(ctx, o.obj, client.RawPatch(types.MergePatchType, []byte(body)),
+		if err := c.SubResource("scale").Patch(ctx, o.Object, client.RawPatch(types.MergePatchType, []byte(body)),
 			client.WithSubResourceBody(&autoscalingv1.Scale{}), client.FieldOwner(unionsv1.FieldManager)); err != nil {
-			return fmt.Errorf("scaling %s %s: %w", o.kind(), klog.KObj(o.obj), err)
+			return fmt.Errorf("scaling %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
 		}
 		log.Info("Scaled reserve", "from", step.Replicas, "to", step.Target)
 		if step.Release {
-			recorder.event(o.obj, corev1.EventTypeNormal, "ReserveRestored", "Restore",
+			recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "ReserveRestored", "Restore",
 				"Restored to its prior %d replicas: %s no longer needs it", step.Target, holder)
 		} else {
-			recorder.event(o.obj, corev1.EventTypeNormal, "ReserveScaled", "Scale",
+			recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "ReserveScaled", "Scale",
 				"Scaled from %d to %d replicas to defend allies of %s", step.Replicas, step.Target, holder)
 		}
 	}
 	if step.Release {
 		patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:null,%q:null}}}`, defense.ReserveForAnnotation, defense.PriorReplicasAnnotation)
-		if err := c.Patch(ctx, o.obj, client.RawPatch(types.MergePatchType, []byte(patch)), client.FieldOwner(unionsv1.FieldManager)); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("releasing %s %s: %w", o.kind(), klog.KObj(o.obj), err)
+		if err := c.Patch(ctx, o.Object, client.RawPatch(types.MergePatchType, []byte(patch)), client.FieldOwner(unionsv1.FieldManager)); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("releasing %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
 		}
 	}
 	return nil

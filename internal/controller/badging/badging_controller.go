@@ -25,25 +25,30 @@ package badging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"time"
 
+	"golang.org/x/sync/semaphore"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
+	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/constitution"
-	"github.com/kos-dev/union-operator/internal/controller/federation"
-	"github.com/kos-dev/union-operator/internal/kube"
-	"github.com/kos-dev/union-operator/internal/metrics"
+	"github.com/kos-dev/union-operator/internal/lineage"
+	"github.com/kos-dev/union-operator/internal/liveness"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // Reconciler badges one namespace per request (the request's Name is the
@@ -51,17 +56,18 @@ import (
 // a burst of new Pods costs one pass.
 type Reconciler struct {
 	client.Client
+	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
-	// Writes bounds the badge writes in flight across all namespaces.
-	Writes chan struct{}
 
+	// writes bounds the badge writes in flight across all namespaces.
+	writes   *semaphore.Weighted
 	inflight *inflight
 }
 
 // Reconcile puts the desired badges on the namespace and its agents.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	log := ctrl.LoggerFrom(ctx)
 	nsName := req.Name
+	now := r.Clock.Now()
 
 	ns := &metav1.PartialObjectMetadata{}
 	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
@@ -69,32 +75,21 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 
-	grants, err := r.grants(ctx, nsName)
+	grants, next, err := r.grants(ctx, nsName, now)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	objects, err := kube.AgentObjects(ctx, r, nsName)
+	objects, err := agentobjects.List(ctx, r, nsName)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	nsLabels, perObject := badge.Desired(grants, kube.Metas(objects))
+	nsLabels, perObject := badge.Desired(grants, agentobjects.Metas(objects))
 
-	var (
-		mu   sync.Mutex
-		errs []error
-		wg   sync.WaitGroup
-	)
-	write := func(obj *metav1.PartialObjectMetadata, want badge.Labels) {
-		defer wg.Done()
-		defer func() { <-r.Writes }()
-		if err := r.apply(ctx, obj, want); err != nil {
-			mu.Lock()
-			errs = append(errs, fmt.Errorf("badging %s %s: %w", obj.GetObjectKind().GroupVersionKind().Kind, klog.KObj(obj), err))
-			mu.Unlock()
-			return
-		}
-		r.inflight.record(obj, want)
+	type write struct {
+		obj  *metav1.PartialObjectMetadata
+		want badge.Labels
 	}
+	var todo []write
 	needsWrite := func(obj *metav1.PartialObjectMetadata, want badge.Labels) bool {
 		if want.Matches(obj.GetLabels(), obj.GetAnnotations()) {
 			r.inflight.settle(obj)
@@ -105,34 +100,51 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return obj.GetDeletionTimestamp() == nil && !r.inflight.pending(obj, want)
 	}
 	for i, obj := range objects {
-		want := badge.Labels{Badges: perObject[i]}
-		if needsWrite(obj, want) {
-			r.Writes <- struct{}{}
-			wg.Add(1)
-			go write(obj, want)
+		if want := (badge.Labels{Badges: perObject[i]}); needsWrite(obj, want) {
+			todo = append(todo, write{obj, want})
 		}
 	}
 	if needsWrite(ns, nsLabels) {
-		r.Writes <- struct{}{}
-		wg.Add(1)
-		go write(ns, nsLabels)
+		todo = append(todo, write{ns, nsLabels})
+	}
+
+	// Every write is tried, whatever happens to the others; each reports
+	// its own error.
+	errs := make([]error, len(todo))
+	var wg sync.WaitGroup
+	for i, w := range todo {
+		if err := r.writes.Acquire(ctx, 1); err != nil {
+			errs[i] = err
+			break
+		}
+		wg.Go(func() {
+			defer r.writes.Release(1)
+			if err := r.apply(ctx, w.obj, w.want); err != nil {
+				errs[i] = fmt.Errorf("badging %s %s: %w", w.obj.GetObjectKind().GroupVersionKind().Kind, klog.KObj(w.obj), err)
+				return
+			}
+			r.inflight.record(w.obj, w.want)
+		})
 	}
 	wg.Wait()
-	if len(errs) > 0 {
-		log.V(1).Info("Some badge writes failed", "count", len(errs))
-		return ctrl.Result{}, errs[0]
+	if err := errors.Join(errs...); err != nil {
+		return ctrl.Result{}, err
 	}
-	return ctrl.Result{}, nil
+	return status.RequeueAt(now, next), nil
 }
 
-// grants gathers the badged Memberships of a namespace with the roles their
-// unions give its agents.
-func (r *Reconciler) grants(ctx context.Context, namespace string) ([]badge.Grant, error) {
+// grants gathers the badged Memberships of a namespace whose unions are in
+// force, with the roles their unions give its agents, and the next instant
+// one of those unions ends by time alone (a coalition's deadline): the
+// badges go at that instant, not once the news has travelled through the
+// union's and the Membership's status.
+func (r *Reconciler) grants(ctx context.Context, namespace string, now time.Time) ([]badge.Grant, time.Time, error) {
 	var list unionsv1.MembershipList
 	if err := r.List(ctx, &list, client.InNamespace(namespace)); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	var grants []badge.Grant
+	var next time.Time
 	for i := range list.Items {
 		m := &list.Items[i]
 		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
@@ -142,26 +154,30 @@ func (r *Reconciler) grants(ctx context.Context, namespace string) ([]badge.Gran
 		if err != nil {
 			continue // the membership controller reports the invalid selector
 		}
+		u := unionsv1.NewUnion(m.Spec.Union.Kind)
+		if err := r.Get(ctx, types.NamespacedName{Name: m.Spec.Union.Name}, u); err != nil {
+			if apierrors.IsNotFound(err) {
+				continue // no union, no badge
+			}
+			return nil, time.Time{}, err
+		}
+		if liveness.Ended(u, now) != nil {
+			continue
+		}
+		next = status.Earliest(next, liveness.NextEnd(u, now))
 		g := badge.Grant{Union: m.Spec.Union, Agents: sel}
-		if err := r.roles(ctx, namespace, &g); err != nil {
-			return nil, err
+		if err := r.roles(ctx, namespace, u, &g); err != nil {
+			return nil, time.Time{}, err
 		}
 		grants = append(grants, g)
 	}
-	return grants, nil
+	return grants, next, nil
 }
 
 // roles fills the council seats and interop agents a union gives a
 // namespace, and the labels a federation's constitution (its ancestors'
 // included) imposes on it.
-func (r *Reconciler) roles(ctx context.Context, namespace string, g *badge.Grant) error {
-	u := unionsv1.NewUnion(g.Union.Kind)
-	if err := r.Get(ctx, types.NamespacedName{Name: g.Union.Name}, u); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil
-		}
-		return err
-	}
+func (r *Reconciler) roles(ctx context.Context, namespace string, u unionsv1.Union, g *badge.Grant) error {
 	switch u := u.(type) {
 	case *unionsv1.Coalition:
 		if u.Status.Council != nil {
@@ -179,7 +195,7 @@ func (r *Reconciler) roles(ctx context.Context, namespace string, g *badge.Grant
 			}
 		}
 	case *unionsv1.Federation:
-		con, _, err := federation.ConstitutionOf(ctx, r, u)
+		con, _, err := lineage.ConstitutionOf(ctx, r, u)
 		if err != nil {
 			return err
 		}
@@ -211,56 +227,4 @@ func (r *Reconciler) lacksParams(ctx context.Context, namespace string, con cons
 		}
 	}
 	return false, nil
-}
-
-// apply writes an object's badges — and on a Namespace the labels its unions
-// impose, with the record of their keys — by one server-side apply of its
-// metadata under the field manager union-operator: labels the operator
-// applied before and no longer wants are released by the same write. A badge
-// someone else wrote is not the operator's to keep, so it is removed by a
-// second, rare write; imposed labels are never removed that way.
-func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels) error {
-	gvk := obj.GetObjectKind().GroupVersionKind()
-	var labels map[string]string
-	if l := want.Labels(); len(l) > 0 {
-		labels = l
-	}
-	u := newApplyObject(gvk.GroupVersion().String(), gvk.Kind, obj.GetNamespace(), obj.GetName(), labels)
-	u.SetAnnotations(want.Annotations())
-	// The resourceVersion makes the write fail rather than create an object
-	// that was deleted since it was observed: Namespaces have no required
-	// fields that would stop a create otherwise, and they rarely change.
-	if gvk.Kind == "Namespace" {
-		u.SetResourceVersion(obj.GetResourceVersion())
-	}
-	metrics.BadgeWrites.WithLabelValues(gvk.Kind).Inc()
-	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership); err != nil {
-		if apierrors.IsNotFound(err) || apierrors.IsInvalid(err) && obj.GetNamespace() != "" {
-			// Gone since observed: an apply to a missing workload or Pod is
-			// refused for want of a spec; nothing is created.
-			return nil
-		}
-		return err
-	}
-	if stray := want.Badges.Stray(u.GetLabels()); len(stray) > 0 {
-		return r.removeStray(ctx, obj, stray)
-	}
-	return nil
-}
-
-func (r *Reconciler) removeStray(ctx context.Context, obj *metav1.PartialObjectMetadata, keys []string) error {
-	labels := map[string]any{}
-	for _, k := range keys {
-		labels[k] = nil
-	}
-	if r.Recorder != nil {
-		r.Recorder.Eventf(obj, nil, corev1.EventTypeWarning, "BadgeRemoved", "RemoveBadge",
-			"Removed badges %v that no Membership grants", keys)
-	}
-	patch, err := jsonMergePatch(map[string]any{"metadata": map[string]any{"labels": labels}})
-	if err != nil {
-		return err
-	}
-	target := obj.DeepCopy()
-	return client.IgnoreNotFound(r.Patch(ctx, target, client.RawPatch(types.MergePatchType, patch), client.FieldOwner(unionsv1.FieldManager)))
 }

@@ -20,8 +20,8 @@ import (
 	"context"
 	"strings"
 
+	"golang.org/x/sync/semaphore"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -31,11 +31,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/constitution"
-	"github.com/kos-dev/union-operator/internal/controller/federation"
-	"github.com/kos-dev/union-operator/internal/index"
-	"github.com/kos-dev/union-operator/internal/kube"
+	"github.com/kos-dev/union-operator/internal/lineage"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch
@@ -44,13 +44,9 @@ import (
 // agent objects metadata-only, and Memberships and unions in full.
 // writes bounds the badge writes in flight at once across all namespaces.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options, writes int) error {
-	if r.Writes == nil {
-		r.Writes = make(chan struct{}, max(writes, 1))
-	}
+	r.writes = semaphore.NewWeighted(int64(max(writes, 1)))
 	r.inflight = newInflight()
-	byNamespace := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
-		return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: o.GetNamespace()}}}
-	})
+	byNamespace := handler.EnqueueRequestsFromMapFunc(watches.ToNamespace)
 	// Only label changes, creations and deletions can change what to badge.
 	labelsOnly := builder.WithPredicates(predicate.LabelChangedPredicate{})
 
@@ -60,9 +56,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options,
 		Watches(&unionsv1.Membership{}, byNamespace).
 		WithOptions(opts)
 	for _, gvk := range agents.Kinds {
-		obj := &metav1.PartialObjectMetadata{}
-		obj.SetGroupVersionKind(gvk)
-		b = b.WatchesMetadata(obj, byNamespace, labelsOnly)
+		b = b.WatchesMetadata(agentobjects.Partial(gvk), byNamespace, labelsOnly)
 	}
 	for _, kind := range unionsv1.UnionKinds {
 		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.namespacesOfUnion))
@@ -79,16 +73,10 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options,
 // it; a federation to those of its descendants too, whose members its
 // constitution reaches.
 func (r *Reconciler) namespacesOfUnion(ctx context.Context, o client.Object) []reconcile.Request {
-	var members []unionsv1.Membership
-	var err error
-	if f, ok := o.(*unionsv1.Federation); ok {
-		members, err = federation.MembershipsUnder(ctx, r, f.Name)
-	} else {
-		members, err = index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
-	}
+	members, err := lineage.MembershipsBound(ctx, r, o.(unionsv1.Union))
 	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of union")
 		return nil
 	}
-	return kube.NamespaceRequests(members, func(m unionsv1.Membership) string { return m.Namespace })
+	return watches.NamespaceRequests(members, func(m unionsv1.Membership) string { return m.Namespace })
 }

@@ -17,7 +17,6 @@ limitations under the License.
 package coalition
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -47,13 +46,13 @@ const (
 // the candidates of the most recent Passed ElectCouncil proposal that are
 // badged agents, until a later election. The badge engine gives the seated
 // agents the badge value council.
-func (k Kind) reconcileCouncil(ctx context.Context, sc *scope) error {
+func (k Kind) reconcileCouncil(sc *scope) {
 	c := sc.coalition
 	conds := &c.Status.Conditions
 	if c.Spec.Council == nil || !sc.live() {
 		c.Status.Council = nil
 		meta.RemoveStatusCondition(conds, ConditionCouncilSeated)
-		return nil
+		return
 	}
 	spec := c.Spec.Council
 	seats := max(int(spec.Seats), 1)
@@ -62,16 +61,12 @@ func (k Kind) reconcileCouncil(ctx context.Context, sc *scope) error {
 	now := metav1.NewTime(sc.Now)
 
 	if spec.Selection == unionsv1.CouncilElection {
-		var proposals unionsv1.ProposalList
-		if err := k.Client.List(ctx, &proposals); err != nil {
-			return err
-		}
-		election := council.LatestElection(proposals.Items, unionsv1.Reference(c))
+		election := council.LatestElection(sc.Proposals, unionsv1.Reference(c))
 		if election == nil {
 			conditions.Mark(conds, c.Generation, now, ConditionCouncilSeated, false, ReasonAwaitingElection,
 				"the council awaits an election: no ElectCouncil proposal for this coalition has passed yet")
 			c.Status.Council = st
-			return nil
+			return
 		}
 		members, ineligible := council.Elect(election.Spec.Action.Candidates, agents, seats)
 		st.Members = members
@@ -81,7 +76,7 @@ func (k Kind) reconcileCouncil(ctx context.Context, sc *scope) error {
 		}
 		conditions.Mark(conds, c.Generation, now, ConditionCouncilSeated, len(members) > 0, ReasonElected, msg)
 		c.Status.Council = st
-		return nil
+		return
 	}
 
 	number, endsAt := council.Term(c.CreationTimestamp.Time, sc.Now, spec.Term.Duration)
@@ -96,10 +91,9 @@ func (k Kind) reconcileCouncil(ctx context.Context, sc *scope) error {
 			fmt.Sprintf("term %d seats %s until %s", number, seatList(st.Members), endsAt.UTC().Format(time.RFC3339)))
 	}
 	c.Status.Council = st
-	return nil
 }
 
-func seatList(seats []council.Seat) string {
+func seatList(seats []unionsv1.CouncilSeat) string {
 	names := make([]string, len(seats))
 	for i, s := range seats {
 		names[i] = s.Namespace + "/" + s.Agent

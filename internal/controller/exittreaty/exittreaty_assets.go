@@ -117,10 +117,7 @@ func (r *Reconciler) disposeAssets(ctx context.Context, s *scope) error {
 	if g := separation.Governing(m, siblings, nil); g == nil || g.Treaty != t.Name {
 		return nil // a later exit, or a re-integration, governs the membership now
 	}
-	selector := client.MatchingLabels{
-		unionsv1.ManagedByLabel: unionsv1.ManagedByValue,
-		unionsv1.UnionLabel:     string(t.Spec.Union.Kind) + "." + t.Spec.Union.Name,
-	}
+	selector := client.MatchingLabels(t.Spec.Union.ManagedLabels())
 	for _, kind := range AssetKinds() {
 		gvk := assetKinds[kind]
 		list := &metav1.PartialObjectMetadataList{}

@@ -29,10 +29,7 @@ limitations under the License.
 package exittreaty
 
 import (
-	"cmp"
 	"context"
-	"slices"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -44,7 +41,9 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/mediation"
 	"github.com/kos-dev/union-operator/internal/separation"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // Reconciler reconciles ExitTreaties.
@@ -65,9 +64,10 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile moves one treaty as far as the facts allow, records it, and
-// disposes of the union's objects once the exit has taken effect.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	log := ctrl.LoggerFrom(ctx)
+// disposes of the union's objects once the exit has taken effect. The status
+// is written once, at the end, under an optimistic lock: a treaty observed
+// from a stale cache must not rewrite its audit chain.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
 	t := &unionsv1.ExitTreaty{}
 	if err := r.Get(ctx, req.NamespacedName, t); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -76,36 +76,31 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, nil
 	}
 	before := t.DeepCopy()
+	patcher := status.NewPatcher(r.Client, t, status.WithOptimisticLock())
+	var outcome status.Outcome
+	var o treatyOutcome
+	defer func() {
+		res, retErr = patcher.Finish(ctx, t, r.Clock.Now(), outcome, retErr)
+		if patcher.Written {
+			r.announce(before, t, o)
+		}
+	}()
 
 	s, err := r.observe(ctx, t)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	o := advance(s)
-	if o.err != nil {
+	if o = advance(s); o.err != nil {
 		return ctrl.Result{}, o.err
 	}
 	setStatus(t, o, s.now)
-	if err := patchStatus(ctx, r.Client, before, t); err != nil {
-		if apierrors.IsConflict(err) {
-			// Observed from a stale cache: the newer treaty is on its way
-			// and brings it back; nothing was recorded from the stale one.
-			log.V(1).Info("Treaty changed since observed; reconciling it afresh")
-			return ctrl.Result{}, nil
-		}
-		return ctrl.Result{}, err
-	}
-	r.announce(before, t, o)
-
+	outcome = status.Outcome{Summary: o.summary, RequeueAt: o.requeueAt}
 	if o.broken == nil && o.phase == unionsv1.TreatyEffective {
 		if err := r.disposeAssets(ctx, s); err != nil {
-			return ctrl.Result{}, err
+			return ctrl.Result{}, status.Wrap(ReasonAssetsNotDisposed, err)
 		}
 	}
-	if o.requeueAt.IsZero() {
-		return ctrl.Result{}, nil
-	}
-	return ctrl.Result{RequeueAfter: max(o.requeueAt.Sub(r.Clock.Now()), time.Millisecond)}, nil
+	return ctrl.Result{}, nil
 }
 
 // observe gathers the facts of a treaty from the cache.
@@ -140,7 +135,7 @@ func (r *Reconciler) observe(ctx context.Context, t *unionsv1.ExitTreaty) (*scop
 		if err != nil {
 			return nil, err
 		}
-		s.verdict = decide(t, s.union.Terms().Separation.Mediators, ballots)
+		s.verdict = mediation.Decide(t, s.union.Terms().Separation.Mediators, ballots)
 	}
 	return s, nil
 }
@@ -176,36 +171,9 @@ func older(a, b *unionsv1.ExitTreaty) bool {
 		a.CreationTimestamp.Equal(&b.CreationTimestamp) && a.Name < b.Name
 }
 
-// decide reads the mediators' Ballots on the treaty: a No from any mediator
-// rejects it, else a Yes from any mediator approves it; Abstain decides
-// nothing. Ballots from other namespaces, and from the departing namespace
-// itself, never count.
-func decide(t *unionsv1.ExitTreaty, mediators []string, ballots []unionsv1.Ballot) *verdict {
-	slices.SortFunc(ballots, func(a, b unionsv1.Ballot) int {
-		return cmp.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
-	})
-	var yes *verdict
-	for _, b := range ballots {
-		if b.Namespace == t.Namespace || !slices.Contains(mediators, b.Namespace) || b.DeletionTimestamp != nil {
-			continue
-		}
-		switch b.Spec.Choice {
-		case unionsv1.ChoiceAgainst:
-			return &verdict{approve: false, ballot: b.Namespace + "/" + b.Name}
-		case unionsv1.ChoiceFor:
-			if yes == nil {
-				yes = &verdict{approve: true, ballot: b.Namespace + "/" + b.Name}
-			}
-		}
-	}
-	return yes
-}
-
 // event emits an Event on the treaty.
 func (r *Reconciler) event(t *unionsv1.ExitTreaty, eventType, reason, note string, args ...any) {
-	if r.Recorder != nil {
-		r.Recorder.Eventf(t, nil, eventType, reason, "Separate", note, args...)
-	}
+	r.Recorder.Eventf(t, nil, eventType, reason, "Separate", note, args...)
 }
 
 // warningEvents are the audit events announced as Warnings.
@@ -213,7 +181,7 @@ var warningEvents = map[string]bool{EventRejected: true, EventRejectedByMediator
 
 // announce emits an Event per recorded transition, and one when the audit
 // chain is found broken.
-func (r *Reconciler) announce(before, after *unionsv1.ExitTreaty, o outcome) {
+func (r *Reconciler) announce(before, after *unionsv1.ExitTreaty, o treatyOutcome) {
 	for _, e := range o.appended {
 		eventType := corev1.EventTypeNormal
 		if warningEvents[e.Event] {

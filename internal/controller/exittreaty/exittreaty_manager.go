@@ -29,6 +29,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // SetupWithManager registers the ExitTreaty controller. It follows the
@@ -69,7 +70,7 @@ func (r *Reconciler) ofMembership(ctx context.Context, o client.Object) []reconc
 		ctrl.LoggerFrom(ctx).Error(err, "Listing exit treaties of membership")
 		return nil
 	}
-	return requests(treaties)
+	return watches.ObjectRequests(treaties)
 }
 
 // ofUnion maps a union to the treaties that leave it.
@@ -79,13 +80,5 @@ func (r *Reconciler) ofUnion(ctx context.Context, o client.Object) []reconcile.R
 		ctrl.LoggerFrom(ctx).Error(err, "Listing exit treaties of union")
 		return nil
 	}
-	return requests(treaties)
-}
-
-func requests(ts []unionsv1.ExitTreaty) []reconcile.Request {
-	out := make([]reconcile.Request, len(ts))
-	for i := range ts {
-		out[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&ts[i])}
-	}
-	return out
+	return watches.ObjectRequests(treaties)
 }

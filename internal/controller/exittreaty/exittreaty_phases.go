@@ -23,11 +23,10 @@ import (
 	"strings"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/mediation"
 	"github.com/kos-dev/union-operator/internal/separation"
 )
 
@@ -55,6 +54,9 @@ const (
 	ReasonWithdrawn          = "Withdrawn"
 	ReasonChainBroken        = "ChainBroken"
 	ReasonChainVerified      = "Verified"
+	// ReasonAssetsNotDisposed: the union's objects of a Separated member
+	// could not be retained or released yet.
+	ReasonAssetsNotDisposed = "AssetsNotDisposed"
 )
 
 // scope is what one reconcile of a treaty observed. It holds plain objects,
@@ -73,19 +75,12 @@ type scope struct {
 	// takes precedence over this one (one exit at a time).
 	holder string
 	// verdict is a mediator's decisive Ballot, if any.
-	verdict *verdict
+	verdict *mediation.Verdict
 	now     time.Time
 }
 
-// verdict is a mediator's Yes or No on the treaty.
-type verdict struct {
-	approve bool
-	// ballot is namespace/name of the Ballot.
-	ballot string
-}
-
-// outcome is what the phases concluded.
-type outcome struct {
+// treatyOutcome is what the phases concluded.
+type treatyOutcome struct {
 	// chain is the audit chain after this reconcile; appended are the
 	// entries this reconcile added to it.
 	chain    []audit.Entry
@@ -105,7 +100,7 @@ type outcome struct {
 }
 
 // record appends one entry to the chain, timed now.
-func (o *outcome) record(now time.Time, event, detail string) {
+func (o *treatyOutcome) record(now time.Time, event, detail string) {
 	if o.err != nil {
 		return
 	}
@@ -121,13 +116,13 @@ func (o *outcome) record(now time.Time, event, detail string) {
 // advance runs the treaty through its phases as far as the facts allow,
 // recording every transition once: the phase is read from the chain itself,
 // so a transition already on record is never recorded again.
-func advance(s *scope) outcome {
+func advance(s *scope) treatyOutcome {
 	t := s.treaty
-	o := outcome{
+	o := treatyOutcome{
 		chain:       separation.Chain(t.Status.Audit),
 		phase:       t.Status.Phase,
-		effectiveAt: timeOf(t.Status.EffectiveAt),
-		eligibleAt:  timeOf(t.Status.ReintegrationEligibleAt),
+		effectiveAt: unionsv1.TimeOf(t.Status.EffectiveAt),
+		eligibleAt:  unionsv1.TimeOf(t.Status.ReintegrationEligibleAt),
 	}
 	if err := audit.Verify(o.chain); err != nil {
 		var broken *audit.BrokenError
@@ -154,7 +149,7 @@ func advance(s *scope) outcome {
 
 // step takes one transition from phase and reports whether the treaty has
 // gone as far as it can for now.
-func (s *scope) step(o *outcome, phase unionsv1.ExitTreatyPhase, last audit.Entry) (done bool) {
+func (s *scope) step(o *treatyOutcome, phase unionsv1.ExitTreatyPhase, last audit.Entry) (done bool) {
 	t := s.treaty
 	switch phase {
 	case "":
@@ -181,10 +176,10 @@ func (s *scope) step(o *outcome, phase unionsv1.ExitTreatyPhase, last audit.Entr
 				Message: fmt.Sprintf("waiting, without deadline, until a mediator (%s) approves or rejects the exit with a Ballot on ExitTreaty %s/%s",
 					strings.Join(s.mediators(), ", "), t.Namespace, t.Name)}
 			return true
-		case s.verdict.approve:
-			o.record(s.now, EventApprovedByMediator, "Ballot "+s.verdict.ballot+" voted For")
+		case s.verdict.Approve:
+			o.record(s.now, EventApprovedByMediator, "Ballot "+s.verdict.Ballot+" voted For")
 		default:
-			o.record(s.now, EventRejectedByMediator, "Ballot "+s.verdict.ballot+" voted Against")
+			o.record(s.now, EventRejectedByMediator, "Ballot "+s.verdict.Ballot+" voted Against")
 		}
 	case unionsv1.TreatyCoolingOff:
 		if o.effectiveAt.IsZero() { // lost from status: the terms give it back
@@ -223,7 +218,7 @@ func (s *scope) step(o *outcome, phase unionsv1.ExitTreatyPhase, last audit.Entr
 }
 
 // startCoolingOff records the start of the cool-off and when it ends.
-func (s *scope) startCoolingOff(o *outcome, why string) {
+func (s *scope) startCoolingOff(o *treatyOutcome, why string) {
 	coolOff := s.coolOff()
 	o.effectiveAt = s.now.UTC().Truncate(time.Second).Add(coolOff)
 	o.record(s.now, EventCoolingOff, fmt.Sprintf("%s; cooling off for %s until %s", why, coolOff, rfc3339(o.effectiveAt)))
@@ -354,10 +349,3 @@ func ReasonFromDetail(e audit.Entry) (string, string) {
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-func timeOf(t *metav1.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return t.Time
-}

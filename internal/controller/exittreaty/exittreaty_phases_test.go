@@ -27,6 +27,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/conditions"
+	"github.com/kos-dev/union-operator/internal/mediation"
 	"github.com/kos-dev/union-operator/internal/separation"
 )
 
@@ -53,13 +54,14 @@ func fixture(mutate ...func(*scope)) *scope {
 }
 
 // run advances s and writes the outcome into its treaty, as a reconcile does.
-func run(t *testing.T, s *scope) outcome {
+func run(t *testing.T, s *scope) treatyOutcome {
 	t.Helper()
 	o := advance(s)
 	if o.err != nil {
 		t.Fatalf("advance: %v", o.err)
 	}
 	setStatus(s.treaty, o, s.now)
+	conditions.Set(&s.treaty.Status.Conditions, s.treaty.Generation, metav1.NewTime(s.now), o.summary)
 	return o
 }
 
@@ -172,7 +174,7 @@ func TestAdvance(t *testing.T) {
 			before: func(t *testing.T, s *scope) { mediated(s); run(t, s) },
 			setup: func(s *scope) {
 				s.now = t0.Add(time.Hour)
-				s.verdict = &verdict{approve: true, ballot: "team-m/yes"}
+				s.verdict = &mediation.Verdict{Approve: true, Ballot: "team-m/yes"}
 			},
 			wantEvents: []string{EventProposed, EventMediationRequested, EventApprovedByMediator, EventCoolingOff},
 			wantPhase:  unionsv1.TreatyCoolingOff, wantState: conditions.Progressing, wantReason: ReasonCoolingOff,
@@ -181,7 +183,7 @@ func TestAdvance(t *testing.T) {
 		{
 			name:       "a mediator rejects",
 			before:     func(t *testing.T, s *scope) { mediated(s); run(t, s) },
-			setup:      func(s *scope) { s.verdict = &verdict{approve: false, ballot: "team-m/no"} },
+			setup:      func(s *scope) { s.verdict = &mediation.Verdict{Approve: false, Ballot: "team-m/no"} },
 			wantEvents: []string{EventProposed, EventMediationRequested, EventRejectedByMediator},
 			wantPhase:  unionsv1.TreatyRejected, wantState: conditions.Stalled, wantReason: EventRejectedByMediator,
 		},
@@ -355,34 +357,6 @@ func TestHolder(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := holder(&tt.me, tt.siblings); got != tt.want {
 				t.Errorf("holder = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
-func TestDecide(t *testing.T) {
-	tr := &unionsv1.ExitTreaty{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "leave"}}
-	ballot := func(ns, name string, c unionsv1.Choice) unionsv1.Ballot {
-		return unionsv1.Ballot{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}, Spec: unionsv1.BallotSpec{Choice: c}}
-	}
-	mediators := []string{"med-1", "med-2", "team-a"}
-	tests := []struct {
-		name    string
-		ballots []unionsv1.Ballot
-		want    *verdict
-	}{
-		{"no ballots", nil, nil},
-		{"abstain decides nothing", []unionsv1.Ballot{ballot("med-1", "b", unionsv1.ChoiceAbstain)}, nil},
-		{"a non-mediator never counts", []unionsv1.Ballot{ballot("outsider", "b", unionsv1.ChoiceFor)}, nil},
-		{"the departing namespace never counts", []unionsv1.Ballot{ballot("team-a", "b", unionsv1.ChoiceFor)}, nil},
-		{"a mediator approves", []unionsv1.Ballot{ballot("outsider", "b", unionsv1.ChoiceAgainst), ballot("med-2", "y", unionsv1.ChoiceFor)}, &verdict{true, "med-2/y"}},
-		{"a mediator's No prevails", []unionsv1.Ballot{ballot("med-1", "y", unionsv1.ChoiceFor), ballot("med-2", "n", unionsv1.ChoiceAgainst)}, &verdict{false, "med-2/n"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := decide(tr, mediators, tt.ballots)
-			if (got == nil) != (tt.want == nil) || got != nil && *got != *tt.want {
-				t.Errorf("decide = %+v, want %+v", got, tt.want)
 			}
 		})
 	}

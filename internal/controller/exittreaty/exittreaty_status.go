@@ -17,13 +17,11 @@ limitations under the License.
 package exittreaty
 
 import (
-	"context"
 	"fmt"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
@@ -33,7 +31,7 @@ import (
 
 // setStatus writes the outcome into the treaty's status. A broken chain is
 // left exactly as found: the operator neither extends nor repairs it.
-func setStatus(t *unionsv1.ExitTreaty, o outcome, now time.Time) {
+func setStatus(t *unionsv1.ExitTreaty, o treatyOutcome, now time.Time) {
 	st := &t.Status
 	at := metav1.NewTime(now)
 	if o.broken == nil {
@@ -47,8 +45,6 @@ func setStatus(t *unionsv1.ExitTreaty, o outcome, now time.Time) {
 		conditions.Mark(&st.Conditions, t.Generation, at, unionsv1.ConditionAuditIntact, false, ReasonChainBroken,
 			fmt.Sprintf("audit entry seq %d does not verify: %s", o.broken.Seq, o.broken.Reason))
 	}
-	conditions.Set(&st.Conditions, t.Generation, at, o.summary)
-	st.ObservedGeneration = t.Generation
 }
 
 // auditBroken reports whether a treaty's status says its chain is broken.
@@ -59,15 +55,3 @@ func auditBroken(t *unionsv1.ExitTreaty) bool {
 // patchStatus writes the status of after when it changed, with an optimistic
 // lock: the audit chain is replaced whole by a merge patch, so a status
 // computed from a stale read must fail (and be recomputed) rather than
-// overwrite entries recorded meanwhile.
-func patchStatus(ctx context.Context, c client.Client, before, after *unionsv1.ExitTreaty) error {
-	patch := client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{})
-	unlocked, err := client.MergeFrom(before).Data(after)
-	if err != nil {
-		return err
-	}
-	if string(unlocked) == "{}" {
-		return nil
-	}
-	return c.Status().Patch(ctx, after, patch)
-}

@@ -23,11 +23,11 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/compliance"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/constitution"
-	"github.com/kos-dev/union-operator/internal/kube"
 	"github.com/kos-dev/union-operator/internal/standards"
 )
 
@@ -73,7 +73,7 @@ func (k Kind) reportCompliance(ctx context.Context, f *unionsv1.Federation, con 
 	key := badge.Key(unionsv1.Reference(f))
 	tally := compliance.NewTally()
 	for _, m := range members {
-		objects, err := kube.ReadAgents(ctx, k.Client, k.APIReader, m.Namespace, func(kind string, meta *metav1.PartialObjectMetadata) bool {
+		objects, err := agentobjects.Read(ctx, k.Client, k.APIReader, m.Namespace, func(kind string, meta *metav1.PartialObjectMetadata) bool {
 			_, badged := meta.Labels[key]
 			return badged && standards.Judged(kind, meta)
 		})

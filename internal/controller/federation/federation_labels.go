@@ -29,6 +29,8 @@ import (
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/constitution"
+	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/lineage"
 )
 
 // ConditionLabelsInForce reports whether the namespace labels of a
@@ -80,13 +82,13 @@ func (k Kind) reportLabels(ctx context.Context, f *unionsv1.Federation, con cons
 // federationGrants returns the labels each badged Federation Membership of a
 // namespace imposes, as the badge engine gathers them.
 func (k Kind) federationGrants(ctx context.Context, namespace string, self *unionsv1.Federation, con constitution.Constitution) ([]badge.Grant, error) {
-	var list unionsv1.MembershipList
-	if err := k.Client.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+	ms, err := index.MembershipsIn(ctx, k.Client, namespace, unionsv1.KindFederation)
+	if err != nil {
 		return nil, err
 	}
 	var grants []badge.Grant
-	for _, m := range list.Items {
-		if m.Spec.Union.Kind != unionsv1.KindFederation || !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
+	for _, m := range ms {
+		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
 			continue
 		}
 		if m.Spec.Union.Name == self.Name {
@@ -100,7 +102,7 @@ func (k Kind) federationGrants(ctx context.Context, namespace string, self *unio
 			}
 			return nil, err
 		}
-		otherCon, _, err := ConstitutionOf(ctx, k.Client, other)
+		otherCon, _, err := lineage.ConstitutionOf(ctx, k.Client, other)
 		if err != nil {
 			return nil, err
 		}

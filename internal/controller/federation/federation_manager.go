@@ -18,26 +18,25 @@ package federation
 
 import (
 	"context"
-	"maps"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
-	"k8s.io/client-go/util/workqueue"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
-	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/controller/union"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/lineage"
 	"github.com/kos-dev/union-operator/internal/standards"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // SetupWithManager registers what makes federations work: the union
@@ -49,7 +48,7 @@ func SetupWithManager(mgr ctrl.Manager, opts controller.Options, clk clock.Passi
 		Kind: Kind{Client: c, APIReader: api}}).SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
-	return (&MemberReconciler{Client: c, Recorder: recorder}).SetupWithManager(mgr, opts)
+	return (&NamespaceReconciler{Client: c, Recorder: recorder}).SetupWithManager(mgr, opts)
 }
 
 // Watches implements union.Kind: a federation changes with its line (depth,
@@ -62,9 +61,7 @@ func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
 		Owns(&admissionregistrationv1.ValidatingAdmissionPolicyBinding{}).
 		Watches(&unionsv1.Federation{}, handler.EnqueueRequestsFromMapFunc(k.related))
 	for _, gvk := range agents.Kinds {
-		obj := &metav1.PartialObjectMetadata{}
-		obj.SetGroupVersionKind(gvk)
-		b = b.WatchesMetadata(obj, k.agentEvents(gvk.Kind))
+		b = b.WatchesMetadata(agentobjects.Partial(gvk), watches.AgentEvents(gvk.Kind, k.ofAgent))
 	}
 	return b
 }
@@ -82,7 +79,7 @@ func (k Kind) related(ctx context.Context, o client.Object) []reconcile.Request 
 		}
 	}
 	log := ctrl.LoggerFrom(ctx)
-	if chain, err := Ancestors(ctx, k.Client, f); err != nil {
+	if chain, err := lineage.Ancestors(ctx, k.Client, f); err != nil {
 		log.Error(err, "Reading the ancestors of a federation")
 	} else {
 		for _, name := range chain.Names {
@@ -92,11 +89,11 @@ func (k Kind) related(ctx context.Context, o client.Object) []reconcile.Request 
 			add(chain.Missing)
 		}
 	}
-	var children unionsv1.FederationList
-	if err := k.Client.List(ctx, &children, client.MatchingFields{index.FederationParent: f.Name}); err != nil {
+	children, err := lineage.Children(ctx, k.Client, f.Name)
+	if err != nil {
 		log.Error(err, "Listing the children of a federation")
 	}
-	for _, c := range children.Items {
+	for _, c := range children {
 		add(c.Name)
 	}
 	members, err := index.MembershipsOf(ctx, k.Client, unionsv1.Reference(f))
@@ -115,46 +112,30 @@ func (k Kind) related(ctx context.Context, o client.Object) []reconcile.Request 
 	return out
 }
 
-// agentEvents maps an agent object's events to the federations of its
+// ofAgent maps an agent object's change to the federations of its
 // namespace. A Pod a workload controls matters to none (it is judged through
 // its workload), nor does a change of status alone.
-func (k Kind) agentEvents(kind string) handler.EventHandler {
-	enqueue := func(ctx context.Context, obj client.Object, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-		if kind == "Pod" && !standards.Judged(kind, obj) {
-			return
-		}
-		for _, name := range k.federationsIn(ctx, obj.GetNamespace()) {
-			q.Add(reconcile.Request{NamespacedName: types.NamespacedName{Name: name}})
-		}
+func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Request {
+	if c.StatusOnly || c.Kind == "Pod" && !standards.Judged(c.Kind, c.Object) {
+		return nil
 	}
-	return handler.Funcs{
-		CreateFunc: func(ctx context.Context, e event.CreateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			enqueue(ctx, e.Object, q)
-		},
-		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			if e.ObjectOld.GetGeneration() == e.ObjectNew.GetGeneration() && maps.Equal(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels()) {
-				return
-			}
-			enqueue(ctx, e.ObjectNew, q)
-		},
-		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
-			enqueue(ctx, e.Object, q)
-		},
+	var out []reconcile.Request
+	for _, name := range k.federationsIn(ctx, c.Object.GetNamespace()) {
+		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: name}})
 	}
+	return out
 }
 
 // federationsIn names the federations the Memberships of a namespace join.
 func (k Kind) federationsIn(ctx context.Context, namespace string) []string {
-	var list unionsv1.MembershipList
-	if err := k.Client.List(ctx, &list, client.InNamespace(namespace)); err != nil {
+	ms, err := index.MembershipsIn(ctx, k.Client, namespace, unionsv1.KindFederation)
+	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of namespace")
 		return nil
 	}
-	var out []string
-	for _, m := range list.Items {
-		if m.Spec.Union.Kind == unionsv1.KindFederation {
-			out = append(out, m.Spec.Union.Name)
-		}
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Spec.Union.Name
 	}
 	return out
 }

@@ -20,8 +20,9 @@ import (
 	"context"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/admissionpolicy"
 	"github.com/kos-dev/union-operator/internal/constitution"
-	"github.com/kos-dev/union-operator/internal/controller/admissionpolicy"
+	"github.com/kos-dev/union-operator/internal/lineage"
 	"github.com/kos-dev/union-operator/internal/standards"
 )
 
@@ -33,7 +34,7 @@ import (
 // (which its constitution governs too). It returns the compiled standards.
 func (k Kind) reconcilePolicies(ctx context.Context, f *unionsv1.Federation, con constitution.Constitution) (*standards.Set, error) {
 	set := standards.Compile(ownStandards(f.Name, con), standards.Options{Params: true})
-	descendants, err := Descendants(ctx, k.Client, f.Name)
+	descendants, err := lineage.Descendants(ctx, k.Client, f.Name)
 	if err != nil {
 		return nil, err
 	}

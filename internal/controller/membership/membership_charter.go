@@ -59,22 +59,14 @@ func (r *Reconciler) reconcileCharter(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	if exists && maps.Equal(current.Data, data) && current.Labels[unionsv1.UnionLabel] == unionLabelValue(m.Spec.Union) {
+	if exists && maps.Equal(current.Data, data) && current.Labels[unionsv1.UnionLabel] == m.Spec.Union.LabelValue() {
 		return nil
 	}
 	cm := corev1ac.ConfigMap(name, m.Namespace).
-		WithLabels(map[string]string{
-			unionsv1.ManagedByLabel: unionsv1.ManagedByValue,
-			unionsv1.UnionLabel:     unionLabelValue(m.Spec.Union),
-		}).
+		WithLabels(m.Spec.Union.ManagedLabels()).
 		WithOwnerReferences(ownerReference(m)).
 		WithData(data)
 	return r.Apply(ctx, cm, client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership)
-}
-
-// unionLabelValue is the value of the union label on operator-made objects.
-func unionLabelValue(ref unionsv1.UnionReference) string {
-	return string(ref.Kind) + "." + ref.Name
 }
 
 func ownerReference(m *unionsv1.Membership) *metav1ac.OwnerReferenceApplyConfiguration {

@@ -21,11 +21,10 @@ package membership
 
 import (
 	"context"
-	"time"
+	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
@@ -35,16 +34,22 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/admission"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
-	"github.com/kos-dev/union-operator/internal/badge"
-	"github.com/kos-dev/union-operator/internal/conditions"
-	"github.com/kos-dev/union-operator/internal/controller/federation"
+	"github.com/kos-dev/union-operator/internal/charter"
 	"github.com/kos-dev/union-operator/internal/index"
-	"github.com/kos-dev/union-operator/internal/kube"
+	"github.com/kos-dev/union-operator/internal/lineage"
+	"github.com/kos-dev/union-operator/internal/liveness"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // maxListed bounds the agent names a Membership's status lists.
 const maxListed = 100
+
+// ReasonCharterNotWritten is the reason of a Membership whose charter
+// ConfigMap could not be written (a quota on ConfigMaps, say): it is not in
+// force until it is.
+const ReasonCharterNotWritten = "CharterNotWritten"
 
 // Reconciler reconciles Memberships.
 type Reconciler struct {
@@ -74,8 +79,9 @@ type scope struct {
 // +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;patch;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile brings one Membership's standing and charter up to date.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Result, retErr error) {
+// Reconcile brings one Membership's standing and charter up to date; its
+// status is written once, at the end, however the reconcile ends.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
 	m := &unionsv1.Membership{}
 	if err := r.Get(ctx, req.NamespacedName, m); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -84,25 +90,29 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (_ ctrl.Re
 		return ctrl.Result{}, r.finalize(ctx, m)
 	}
 	before := m.DeepCopy()
+	// A stale cache must not write a transition twice (nor announce it twice).
+	patcher := status.NewPatcher(r.Client, m, status.WithOptimisticLock())
+	var outcome status.Outcome
+	defer func() {
+		res, retErr = patcher.Finish(ctx, m, r.Clock.Now(), outcome, retErr)
+		if patcher.Written {
+			r.announce(before, m)
+		}
+	}()
 
 	s, err := r.observe(ctx, m)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	decision := admission.Decide(s.facts)
-	if err := r.holdExit(ctx, s, decision.Standing); err != nil {
+	if err := r.holdExit(ctx, s, decision.Standing, patcher); err != nil {
 		return ctrl.Result{}, err
 	}
-	r.setStatus(s, decision)
-
+	outcome = r.setStatus(s, decision)
 	if err := r.reconcileCharter(ctx, s); err != nil {
-		return ctrl.Result{}, err
+		return ctrl.Result{}, status.Wrap(ReasonCharterNotWritten, fmt.Errorf("writing the charter ConfigMap %s: %w", charter.Name(m.Spec.Union), err))
 	}
-	if err := kube.PatchStatus(ctx, r.Client, before, m); err != nil {
-		return ctrl.Result{}, err
-	}
-	r.announce(before, m)
-	return requeueAt(r.Clock.Now(), decision.RecheckAt), nil
+	return ctrl.Result{}, nil
 }
 
 // observe gathers the facts of a Membership from the cache.
@@ -119,7 +129,9 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 	default:
 		s.union = u
 		s.facts.Union = u
-		s.facts.Ended = ended(u, now)
+		if end := liveness.Ended(u, now); end != nil {
+			s.facts.Ended = &admission.Reason{Reason: end.Reason, Message: end.Message}
+		}
 	}
 
 	ns := &metav1.PartialObjectMetadata{}
@@ -146,37 +158,16 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 	if _, err := agents.NewSelector(m.Spec.Agents); err != nil {
 		s.facts.InvalidTerms = "spec.agents is not a valid label selector: " + err.Error()
 	} else if f, ok := s.union.(*unionsv1.Federation); ok {
-		if s.facts.InvalidTerms, s.facts.InvalidTermsReason, s.parameters, err = federation.MemberTerms(ctx, r, m, f); err != nil {
+		if s.facts.InvalidTerms, s.facts.InvalidTermsReason, s.parameters, err = lineage.MemberTerms(ctx, r, m, f); err != nil {
 			return nil, err
 		}
 	}
-	objs, err := kube.AgentObjects(ctx, r, m.Namespace)
+	objs, err := agentobjects.List(ctx, r, m.Namespace)
 	if err != nil {
 		return nil, err
 	}
-	s.agents = kube.Metas(objs)
+	s.agents = agentobjects.Metas(objs)
 	return s, nil
-}
-
-// ended says whether a union no longer takes members, and why.
-func ended(u unionsv1.Union, now time.Time) *admission.Reason {
-	if u.GetDeletionTimestamp() != nil {
-		return &admission.Reason{Reason: "UnionDeleted", Message: "the union is being deleted"}
-	}
-	switch u := u.(type) {
-	case *unionsv1.Coalition:
-		if u.Status.Phase == unionsv1.CoalitionDissolved {
-			return &admission.Reason{Reason: "UnionDissolved", Message: "the coalition was dissolved"}
-		}
-		if d := u.Deadline(); !d.IsZero() && !now.Before(d) {
-			return &admission.Reason{Reason: "UnionExpired", Message: "the coalition expired at " + d.UTC().Format(time.RFC3339)}
-		}
-	case *unionsv1.Federation:
-		if u.Status.Phase == unionsv1.FederationDissolved {
-			return &admission.Reason{Reason: "UnionDissolved", Message: "the federation was dissolved"}
-		}
-	}
-	return nil
 }
 
 // olderSibling names the Membership of the same namespace and union that was
@@ -197,65 +188,4 @@ func olderSibling(m *unionsv1.Membership, siblings []unionsv1.Membership) string
 		return ""
 	}
 	return first.Name
-}
-
-// setStatus writes the decision into the Membership's status.
-func (r *Reconciler) setStatus(s *scope, d admission.Decision) {
-	m := s.membership
-	now := metav1.NewTime(r.Clock.Now())
-	st := &m.Status
-	// Cooling off and withdrawing leave a member untouched: it is a member
-	// since it last became badged.
-	if d.Standing.Badged() && (!st.Standing.Badged() || st.ActiveSince == nil) {
-		st.ActiveSince = &now
-	}
-	st.ReintegrationEligibleAt = unionsv1.TimePtr(s.facts.EligibleAt)
-	st.Standing = d.Standing
-	st.Badge, st.Agents, st.AgentCount = "", nil, 0
-	if d.Standing.Badged() {
-		st.Badge = badge.String(m.Spec.Union, unionsv1.RoleMember)
-		sel, _ := agents.NewSelector(m.Spec.Agents)
-		names := sel.Select(s.agents)
-		st.AgentCount = int32(len(names))
-		st.Agents = names[:min(len(names), maxListed)]
-	}
-	if !d.Standing.Badged() {
-		st.ActiveSince = nil
-	}
-	summary := conditions.Summary{Reason: d.Reason.Reason, Message: d.Message}
-	switch d.Standing {
-	case unionsv1.StandingActive, unionsv1.StandingCoolingOff:
-		summary.State = conditions.Ready
-	case unionsv1.StandingRejected:
-		summary.State = conditions.Stalled
-	default:
-		summary.State = conditions.Waiting
-	}
-	conditions.Set(&st.Conditions, m.Generation, now, summary)
-	st.ObservedGeneration = m.Generation
-}
-
-// announce emits an Event when the standing changed.
-func (r *Reconciler) announce(before, after *unionsv1.Membership) {
-	if r.Recorder == nil || before.Status.Standing == after.Status.Standing {
-		return
-	}
-	ready := meta.FindStatusCondition(after.Status.Conditions, unionsv1.ConditionReady)
-	if ready == nil {
-		return
-	}
-	eventType := corev1.EventTypeNormal
-	if after.Status.Standing == unionsv1.StandingRejected {
-		eventType = corev1.EventTypeWarning
-	}
-	r.Recorder.Eventf(after, nil, eventType, ready.Reason, "Admit",
-		"Standing %s in %s: %s", after.Status.Standing, after.Spec.Union, ready.Message)
-}
-
-// requeueAt asks to be called again at a deadline, if there is one.
-func requeueAt(now, at time.Time) ctrl.Result {
-	if at.IsZero() {
-		return ctrl.Result{}
-	}
-	return ctrl.Result{RequeueAfter: max(at.Sub(now), time.Millisecond)}
 }

@@ -32,6 +32,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/admission"
 	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/separation"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // observeExits adds what ExitTreaties and past exits mean for the Membership:
@@ -55,7 +56,7 @@ func (r *Reconciler) observeExits(ctx context.Context, s *scope, siblings []unio
 // treaty to leave, and only there: it lets the union record a deletion
 // without an Effective treaty as a unilateral exit, even one made while the
 // operator was down.
-func (r *Reconciler) holdExit(ctx context.Context, s *scope, standing unionsv1.Standing) error {
+func (r *Reconciler) holdExit(ctx context.Context, s *scope, standing unionsv1.Standing, patcher *status.Patcher) error {
 	m := s.membership
 	want := separation.WantsFinalizer(s.union, standing)
 	if want == controllerutil.ContainsFinalizer(m, separation.ExitFinalizer) {
@@ -69,7 +70,11 @@ func (r *Reconciler) holdExit(ctx context.Context, s *scope, standing unionsv1.S
 	} else {
 		controllerutil.RemoveFinalizer(patched, separation.ExitFinalizer)
 	}
-	return ignoreConflict(r.Patch(ctx, patched, client.MergeFromWithOptions(m, client.MergeFromWithOptimisticLock{})))
+	if err := r.Patch(ctx, patched, client.MergeFromWithOptions(m, client.MergeFromWithOptimisticLock{})); err != nil {
+		return ignoreConflict(err)
+	}
+	patcher.MetadataPatched(m, patched.ResourceVersion)
+	return nil
 }
 
 // ignoreConflict drops a conflict: the Membership changed since the cache
@@ -123,9 +128,6 @@ func (r *Reconciler) finalize(ctx context.Context, m *unionsv1.Membership) error
 // announceUnilateral tells the member namespace what leaving without a
 // treaty costs it.
 func (r *Reconciler) announceUnilateral(m *unionsv1.Membership, u unionsv1.Union) {
-	if r.Recorder == nil {
-		return
-	}
 	wait := separation.UnilateralFactor * separation.ReintegrationAfter(u)
 	r.Recorder.Eventf(m, nil, corev1.EventTypeWarning, "UnilateralExit", "Leave",
 		"Left %s without an Effective ExitTreaty: recorded as a unilateral exit; the namespace may rejoin after %s", m.Spec.Union, wait)

@@ -26,6 +26,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
@@ -62,5 +63,5 @@ func (r *Reconciler) ofTarget(ctx context.Context, o client.Object) []reconcile.
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships a proposal names")
 		return nil
 	}
-	return requests(list.Items)
+	return watches.ObjectRequests(list.Items)
 }

@@ -21,7 +21,7 @@ import (
 	"maps"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -32,29 +32,32 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
-	"github.com/kos-dev/union-operator/internal/controller/federation"
-	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/charter"
+	"github.com/kos-dev/union-operator/internal/lineage"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // SetupWithManager registers the Membership controller: it follows the
-// unions Memberships name, the labels of member Namespaces (invitations by
-// selector) and the agents in them (the agents a Membership lists).
+// unions Memberships name (only what a Membership reads of them), the
+// labels of member Namespaces (invitations by selector), the agents in them
+// (the agents a Membership lists), their ExitTreaties and the Admit and
+// Expel proposals naming them.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
-	labelsOnly := builder.WithPredicates(predicate.LabelChangedPredicate{})
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("membership").
 		For(&unionsv1.Membership{}).
 		Owns(&corev1.ConfigMap{}).
-		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(func(o client.Object) string { return o.GetName() })), labelsOnly).
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetName)),
+			builder.WithPredicates(predicate.LabelChangedPredicate{})).
 		WithOptions(opts)
 	for _, gvk := range agents.Kinds {
-		obj := &metav1.PartialObjectMetadata{}
-		obj.SetGroupVersionKind(gvk)
-		b = b.WatchesMetadata(obj, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)), builder.WithPredicates(ownLabelsChanged))
+		b = b.WatchesMetadata(agentobjects.Partial(gvk), handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)),
+			builder.WithPredicates(ownLabelsChanged))
 	}
 	for _, kind := range unionsv1.UnionKinds {
-		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.ofUnion))
+		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.ofUnion), builder.WithPredicates(readByMembers))
 	}
 	// ExitTreaties cool a membership off and separate it.
 	b = b.Watches(&unionsv1.ExitTreaty{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)))
@@ -71,33 +74,57 @@ func (r *Reconciler) inNamespace(namespaceOf func(client.Object) string) handler
 			ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of namespace")
 			return nil
 		}
-		return requests(list.Items)
+		return watches.ObjectRequests(list.Items)
 	}
 }
 
-// ofUnion maps a union to the Memberships naming it.
+// ofUnion maps a union to the Memberships naming it; a federation to those
+// of its descendants too, whose parameters it sets.
 func (r *Reconciler) ofUnion(ctx context.Context, o client.Object) []reconcile.Request {
-	var members []unionsv1.Membership
-	var err error
-	if f, ok := o.(*unionsv1.Federation); ok {
-		// A federation's parameters bind its descendants' members too.
-		members, err = federation.MembershipsUnder(ctx, r, f.Name)
-	} else {
-		members, err = index.MembershipsOf(ctx, r, unionsv1.Reference(o.(unionsv1.Union)))
-	}
+	members, err := lineage.MembershipsBound(ctx, r, o.(unionsv1.Union))
 	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships of union")
 		return nil
 	}
-	return requests(members)
+	return watches.ObjectRequests(members)
 }
 
-func requests(ms []unionsv1.Membership) []reconcile.Request {
-	out := make([]reconcile.Request, len(ms))
-	for i := range ms {
-		out[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&ms[i])}
+// readByMembers lets through the changes of a union that its Memberships
+// read: its terms (generation), its end, its record of exits and what its
+// charter shows. Most status writes of a union (its counts, its conditions)
+// change none of them and wake no Membership.
+var readByMembers = predicate.Funcs{
+	UpdateFunc: func(e event.UpdateEvent) bool {
+		old, cur := e.ObjectOld.(unionsv1.Union), e.ObjectNew.(unionsv1.Union)
+		return old.GetGeneration() != cur.GetGeneration() ||
+			!equality.Semantic.DeepEqual(memberView(old), memberView(cur))
+	},
+}
+
+// memberView is what a Membership reads of its union's metadata and status.
+func memberView(u unionsv1.Union) any {
+	return struct {
+		Deleting bool
+		Charter  charter.Document
+		Former   []unionsv1.FormerMember
+		Phase    any
+	}{
+		Deleting: u.GetDeletionTimestamp() != nil,
+		Charter:  charter.Render(u, "", nil),
+		Former:   u.Standing().FormerMembers,
+		Phase:    phaseOf(u),
 	}
-	return out
+}
+
+// phaseOf is the lifecycle phase of a union, which its liveness reads.
+func phaseOf(u unionsv1.Union) string {
+	switch u := u.(type) {
+	case *unionsv1.Coalition:
+		return string(u.Status.Phase)
+	case *unionsv1.Federation:
+		return string(u.Status.Phase)
+	}
+	return ""
 }
 
 // ownLabelsChanged lets through creations, deletions and updates that change

@@ -19,19 +19,17 @@ package proposal
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
-	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/mediation"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // BallotReconciler reconciles Ballots: it is the one writer of their status.
@@ -45,8 +43,10 @@ type BallotReconciler struct {
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
 
-// Reconcile says whether a Ballot counts, and why.
-func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+// Reconcile says whether a Ballot counts, and why. The status is written
+// once, at the end, under an optimistic lock: the verdict a decision was
+// made with must not be overwritten from a stale read.
+func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
 	b := &unionsv1.Ballot{}
 	if err := r.Get(ctx, req.NamespacedName, b); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -54,7 +54,10 @@ func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	if b.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	before := b.DeepCopy()
+	patcher := status.NewPatcher(r.Client, b, status.WithOptimisticLock())
+	var outcome status.Outcome
+	defer func() { res, retErr = patcher.Finish(ctx, b, r.Clock.Now(), outcome, retErr) }()
+
 	var f ballotFacts
 	var err error
 	switch b.Spec.Subject.Kind {
@@ -68,10 +71,8 @@ func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctr
 	}
 	v := judge(f)
 	b.Status.Counted = v.counted
-	conditions.Set(&b.Status.Conditions, b.Generation, metav1.NewTime(r.Clock.Now()), v.summary)
-	b.Status.ObservedGeneration = b.Generation
-	_, err = patchStatus(ctx, r.Client, before, b)
-	return ctrl.Result{}, err
+	outcome.Summary = v.summary
+	return ctrl.Result{}, nil
 }
 
 // onProposal gathers the facts of a ballot on a Proposal: it counts for
@@ -147,9 +148,7 @@ func (r *BallotReconciler) onTreaty(ctx context.Context, b *unionsv1.Ballot) (ba
 		return f, err
 	}
 	f.found = true
-	switch t.Status.Phase {
-	case "", unionsv1.TreatyProposed, unionsv1.TreatyMediation:
-	default:
+	if !mediation.Open(t) {
 		f.closed = fmt.Sprintf("%s is past mediation (%s)", f.subject, t.Status.Phase)
 	}
 
@@ -162,21 +161,10 @@ func (r *BallotReconciler) onTreaty(ctx context.Context, b *unionsv1.Ballot) (ba
 	case err != nil:
 		return f, err
 	}
-	mediators := u.Terms().Separation.Mediators
-	switch {
-	case b.Namespace == t.Namespace:
-		f.notVoter = fmt.Sprintf("namespace %s is the one leaving %s: it does not mediate its own exit", b.Namespace, ref)
-	case !slices.Contains(mediators, b.Namespace):
-		f.notVoter = fmt.Sprintf("namespace %s is not a mediator of %s (mediators: %s): its ballot does not count", b.Namespace, ref, listOrNone(mediators))
-	default:
+	if ok, why := mediation.Mediates(b.Namespace, t, u.Terms().Separation.Mediators); ok {
 		f.voice = fmt.Sprintf("namespace %s mediates exits from %s", b.Namespace, ref)
+	} else {
+		f.notVoter = why
 	}
 	return f, nil
-}
-
-func listOrNone(names []string) string {
-	if len(names) == 0 {
-		return "none"
-	}
-	return strings.Join(names, ", ")
 }

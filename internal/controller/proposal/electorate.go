@@ -25,12 +25,8 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/lineage"
 )
-
-// maxNesting bounds the walks down child federations and up parents.
-// Federations nest at most 8 deep (deeper nesting stalls them), so a walk
-// stops one step beyond; a cycle stops it at once.
-const maxNesting = 9
 
 // observeUnion reads a union and everything its electorate is built from:
 // the Memberships that name it and, for a federation, its child federations,
@@ -57,17 +53,19 @@ func observeBody(ctx context.Context, c client.Reader, u unionsv1.Union, depth i
 		return o, err
 	}
 	o.Memberships = ms
+	// Federations nest at most lineage.MaxDepth deep (deeper nesting stalls
+	// them, and they vote in nothing); a cycle stops the walk at once.
 	f, ok := u.(*unionsv1.Federation)
-	if !ok || depth >= maxNesting {
+	if !ok || depth >= lineage.MaxDepth {
 		return o, nil
 	}
 	seen[f.Name] = true
-	var children unionsv1.FederationList
-	if err := c.List(ctx, &children, client.MatchingFields{index.FederationParent: f.Name}); err != nil {
+	children, err := lineage.Children(ctx, c, f.Name)
+	if err != nil {
 		return o, err
 	}
-	for i := range children.Items {
-		child := &children.Items[i]
+	for i := range children {
+		child := &children[i]
 		if seen[child.Name] {
 			continue
 		}
@@ -96,28 +94,4 @@ func awaitingMembership(o governance.Observed, namespace string) bool {
 		}
 	}
 	return false
-}
-
-// lineage is a union followed by the federations it nests in, nearest
-// first: the unions whose electorate a change to it may change.
-func lineage(ctx context.Context, c client.Reader, ref unionsv1.UnionReference) ([]unionsv1.UnionReference, error) {
-	out := []unionsv1.UnionReference{ref}
-	if ref.Kind != unionsv1.KindFederation {
-		return out, nil
-	}
-	seen := map[string]bool{ref.Name: true}
-	name := ref.Name
-	for range maxNesting {
-		f := &unionsv1.Federation{}
-		if err := c.Get(ctx, client.ObjectKey{Name: name}, f); err != nil {
-			return out, client.IgnoreNotFound(err)
-		}
-		name = f.Spec.Parent
-		if name == "" || seen[name] {
-			break
-		}
-		seen[name] = true
-		out = append(out, unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: name})
-	}
-	return out, nil
 }

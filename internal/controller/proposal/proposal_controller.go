@@ -28,10 +28,8 @@ package proposal
 
 import (
 	"context"
-	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -40,6 +38,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // Reconciler reconciles Proposals.
@@ -56,8 +55,11 @@ type Reconciler struct {
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=get;list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// Reconcile tallies an undecided Proposal and decides it when it can.
-func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+// Reconcile tallies an undecided Proposal and decides it when it can. The
+// status is written once, at the end, under an optimistic lock: a decision
+// is final, so a status computed from a stale read (one that does not show
+// a decision made meanwhile) must not overwrite it.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.Result, retErr error) {
 	p := &unionsv1.Proposal{}
 	if err := r.Get(ctx, req.NamespacedName, p); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
@@ -65,30 +67,27 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if p.DeletionTimestamp != nil {
 		return ctrl.Result{}, nil
 	}
-	before := p.DeepCopy()
+	patcher := status.NewPatcher(r.Client, p, status.WithOptimisticLock())
 	if governance.Decided(p) {
-		followGeneration(p)
-		_, err := patchStatus(ctx, r.Client, before, p)
-		return ctrl.Result{}, err
+		// A decision is never re-tallied: its status stands, acknowledging
+		// a new generation only.
+		return patcher.Finish(ctx, p, r.Clock.Now(), status.Outcome{Summary: decidedSummary(p)}, nil)
 	}
+	var o outcome
+	defer func() {
+		res, retErr = patcher.Finish(ctx, p, r.Clock.Now(), status.Outcome{Summary: o.summary, RequeueAt: o.requeueAt}, retErr)
+		if o.decided && patcher.Written {
+			r.announce(p)
+		}
+	}()
 
 	s, err := r.observe(ctx, p)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	o := conclude(s)
+	o = conclude(s)
 	setStatus(p, o, s.now)
-	written, err := patchStatus(ctx, r.Client, before, p)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	if o.decided && written {
-		r.announce(p)
-	}
-	if o.requeueAt.IsZero() {
-		return ctrl.Result{}, nil
-	}
-	return ctrl.Result{RequeueAfter: max(o.requeueAt.Sub(r.Clock.Now()), time.Millisecond)}, nil
+	return ctrl.Result{}, nil
 }
 
 // observe gathers what a proposal's tally depends on, from the cache.
@@ -111,9 +110,6 @@ func (r *Reconciler) observe(ctx context.Context, p *unionsv1.Proposal) (*scope,
 
 // announce emits an Event for a decision just made.
 func (r *Reconciler) announce(p *unionsv1.Proposal) {
-	if r.Recorder == nil {
-		return
-	}
 	eventType := corev1.EventTypeNormal
 	if p.Status.Tally == nil {
 		eventType = corev1.EventTypeWarning
@@ -123,21 +119,4 @@ func (r *Reconciler) announce(p *unionsv1.Proposal) {
 			r.Recorder.Eventf(p, nil, eventType, c.Reason, "Decide", "%s %s: %s", p.Spec.Action.Type, p.Status.Phase, c.Message)
 		}
 	}
-}
-
-// patchStatus writes the status of after when it changed, with an optimistic
-// lock: a decision is final, so a status computed from a stale read (one
-// that does not show a decision made meanwhile) must not overwrite it. A
-// conflict is dropped: the newer object is on its way to be reconciled.
-// written says whether the status was written.
-func patchStatus(ctx context.Context, c client.Client, before, after client.Object) (written bool, err error) {
-	data, err := client.MergeFrom(before).Data(after)
-	if err != nil || string(data) == "{}" {
-		return false, err
-	}
-	err = c.Status().Patch(ctx, after, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
-	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
-		return false, nil
-	}
-	return err == nil, err
 }

@@ -28,6 +28,9 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/lineage"
+	"github.com/kos-dev/union-operator/internal/mediation"
+	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // SetupWithManager registers the Proposal controller. An undecided proposal
@@ -86,7 +89,7 @@ func onProposal(_ context.Context, o client.Object) []reconcile.Request {
 // openProposals maps a union to the undecided proposals put to it and to
 // the federations it nests in: its electorate is part of theirs.
 func openProposals(ctx context.Context, c client.Reader, ref unionsv1.UnionReference) []reconcile.Request {
-	refs, err := lineage(ctx, c, ref)
+	refs, err := lineage.Up(ctx, c, ref)
 	if err != nil {
 		ctrl.LoggerFrom(ctx).Error(err, "Reading the federations a union nests in", "union", ref.String())
 	}
@@ -113,7 +116,7 @@ func ballotsOn(ctx context.Context, c client.Reader, kind unionsv1.BallotSubject
 		ctrl.LoggerFrom(ctx).Error(err, "Listing ballots", "subject", index.SubjectKey(kind, o.GetNamespace(), o.GetName()))
 		return nil
 	}
-	return ballotRequests(ballots)
+	return watches.ObjectRequests(ballots)
 }
 
 // ballotsIn maps a namespace to the Ballots it holds.
@@ -123,7 +126,7 @@ func ballotsIn(ctx context.Context, c client.Reader, namespace string) []reconci
 		ctrl.LoggerFrom(ctx).Error(err, "Listing ballots of namespace", "namespace", namespace)
 		return nil
 	}
-	return ballotRequests(list.Items)
+	return watches.ObjectRequests(list.Items)
 }
 
 // ballotsOfUnion maps a union to the Ballots whose count it may change: those
@@ -137,7 +140,7 @@ func ballotsOfUnion(ctx context.Context, c client.Reader, ref unionsv1.UnionRefe
 			ctrl.LoggerFrom(ctx).Error(err, "Listing ballots of proposal", "proposal", p.String())
 			continue
 		}
-		out = append(out, ballotRequests(ballots)...)
+		out = append(out, watches.ObjectRequests(ballots)...)
 	}
 	treaties, err := index.ExitTreatiesOf(ctx, c, ref, "")
 	if err != nil {
@@ -145,18 +148,9 @@ func ballotsOfUnion(ctx context.Context, c client.Reader, ref unionsv1.UnionRefe
 		return out
 	}
 	for i := range treaties {
-		switch t := &treaties[i]; t.Status.Phase {
-		case "", unionsv1.TreatyProposed, unionsv1.TreatyMediation:
+		if t := &treaties[i]; mediation.Open(t) {
 			out = append(out, ballotsOn(ctx, c, unionsv1.SubjectExitTreaty, t)...)
 		}
-	}
-	return out
-}
-
-func ballotRequests(ballots []unionsv1.Ballot) []reconcile.Request {
-	out := make([]reconcile.Request, len(ballots))
-	for i := range ballots {
-		out[i] = reconcile.Request{NamespacedName: client.ObjectKeyFromObject(&ballots[i])}
 	}
 	return out
 }

@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
@@ -161,18 +162,18 @@ func setStatus(p *unionsv1.Proposal, o outcome, now time.Time) {
 	if o.decided {
 		st.DecidedAt = &at
 	}
-	conditions.Set(&st.Conditions, p.Generation, at, o.summary)
-	st.ObservedGeneration = p.Generation
 }
 
-// followGeneration keeps a decided proposal's status as decided, only
-// acknowledging a new generation: a decision is never re-tallied.
-func followGeneration(p *unionsv1.Proposal) {
-	if p.Status.ObservedGeneration == p.Generation {
-		return
+// decidedSummary is the summary a decided proposal's conditions record:
+// Stalled when it was refused without a vote, Ready otherwise.
+func decidedSummary(p *unionsv1.Proposal) conditions.Summary {
+	ready := meta.FindStatusCondition(p.Status.Conditions, unionsv1.ConditionReady)
+	if ready == nil {
+		return conditions.Summary{State: conditions.Ready, Reason: string(p.Status.Phase), Message: "decided"}
 	}
-	for i := range p.Status.Conditions {
-		p.Status.Conditions[i].ObservedGeneration = p.Generation
+	state := conditions.Ready
+	if meta.IsStatusConditionTrue(p.Status.Conditions, unionsv1.ConditionStalled) {
+		state = conditions.Stalled
 	}
-	p.Status.ObservedGeneration = p.Generation
+	return conditions.Summary{State: state, Reason: ready.Reason, Message: ready.Message}
 }

@@ -1,0 +1,77 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package union
+
+import (
+	"context"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/governance"
+	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/separation"
+)
+
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
+
+// recordExits brings the union's formerMembers up to date: the reconciler is
+// the one writer of union status, so it records the exits that
+// ExitTreaties made Effective, the unilateral exits of deleted Memberships
+// that the exit finalizer holds until they are on record, and the
+// expulsions that Passed Expel proposals decided. It returns the exits
+// recorded now.
+func (r *Reconciler[T]) recordExits(ctx context.Context, u T, s *Scope) ([]unionsv1.FormerMember, error) {
+	treaties, err := index.ExitTreatiesOf(ctx, r, unionsv1.Reference(u), "")
+	if err != nil {
+		return nil, err
+	}
+	var added, expelled []unionsv1.FormerMember
+	u.Standing().FormerMembers, added = separation.FormerMembers(u, treaties, s.Memberships, s.Now)
+	u.Standing().FormerMembers, expelled = separation.WithExpulsions(u.Standing().FormerMembers, expulsions(s.Proposals), s.Memberships)
+	return append(added, expelled...), nil
+}
+
+// expulsions are the Passed Expel proposals put to the union.
+func expulsions(proposals []unionsv1.Proposal) []separation.Expulsion {
+	var out []separation.Expulsion
+	for _, p := range governance.Passed(proposals, unionsv1.ActionExpel) {
+		out = append(out, separation.Expulsion{Namespace: p.Spec.Action.Namespace, Proposal: governance.Key(p), At: governance.DecidedAt(p)})
+	}
+	return out
+}
+
+// announceExits emits an Event on the union for each exit just recorded.
+func (r *Reconciler[T]) announceExits(u T, exits []unionsv1.FormerMember) {
+	for _, f := range exits {
+		at := f.EffectiveAt.UTC().Format(time.RFC3339)
+		if f.Proposal != "" {
+			r.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "MemberExpelled", "Expel",
+				"Namespace %s was expelled by Proposal %s at %s; only a later Admit proposal re-admits it", f.Namespace, f.Proposal, at)
+			continue
+		}
+		if f.Unilateral {
+			r.Recorder.Eventf(u, nil, corev1.EventTypeWarning, "UnilateralExit", "Leave",
+				"Namespace %s left without an Effective ExitTreaty at %s; it may rejoin after twice the re-integration wait", f.Namespace, at)
+			continue
+		}
+		r.Recorder.Eventf(u, nil, corev1.EventTypeNormal, "MemberSeparated", "Leave",
+			"Namespace %s left by ExitTreaty %s at %s (final digest %s)", f.Namespace, f.ExitTreaty, at, f.Digest)
+	}
+}
