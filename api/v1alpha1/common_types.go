@@ -104,6 +104,17 @@ type Admission struct {
 	// namespaceSelector invites the namespaces whose labels it matches.
 	// +optional
 	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
+
+	// federations (Federation only) are the child federations this one
+	// admits, by name. Nesting is two-sided, like a Membership: a child
+	// names its parent in spec.parent, and the parent admits it here; until
+	// both hold the child is standalone.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=32
+	// +kubebuilder:validation:items:MaxLength=63
+	// +kubebuilder:validation:items:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
+	Federations []string `json:"federations,omitempty"`
 }
 
 // Separation states the terms on which members leave a union.
@@ -249,6 +260,43 @@ type UnionStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
 	FormerMembers []FormerMember `json:"formerMembers,omitempty"`
+
+	// decisions records the proposals this union decided, oldest first (at
+	// most 100; the standing verdicts — the latest Admit or Expel of each
+	// namespace, the latest election, a dissolution — are kept before
+	// others). It is what the union's phases read: a decision stands
+	// whatever happens to its Proposal afterwards.
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	Decisions []DecisionRecord `json:"decisions,omitempty"`
+}
+
+// DecisionRecord is a union's record of one decided proposal.
+type DecisionRecord struct {
+	// proposal is namespace/name of the Proposal.
+	Proposal string `json:"proposal"`
+	// uid of the Proposal decided.
+	UID types.UID `json:"uid"`
+	// action the proposal asked for.
+	Action ProposalActionType `json:"action"`
+	// namespace admitted or expelled (Admit and Expel).
+	// +optional
+	Namespace string `json:"namespace,omitempty"`
+	// candidates to seat, in order of preference (ElectCouncil).
+	// +optional
+	// +kubebuilder:validation:MaxItems=16
+	Candidates []CouncilSeat `json:"candidates,omitempty"`
+	// outcome of the vote: Passed, Rejected or Expired.
+	Outcome ProposalPhase `json:"outcome"`
+	// tally the outcome was decided on.
+	// +optional
+	Tally *Tally `json:"tally,omitempty"`
+	// decidedAt is when the proposal was decided.
+	DecidedAt metav1.Time `json:"decidedAt"`
+	// digest is the head of the proposal's record, which anyone can check
+	// the tally against (kubectl unions audit verify proposal/<name>).
+	// +optional
+	Digest string `json:"digest,omitempty"`
 }
 
 // Condition types and reasons shared by every kind (kstatus conventions).
@@ -271,6 +319,9 @@ const (
 
 // Reasons used across kinds.
 const (
+	// ReasonUnionReplaced: the object names a union that was deleted and
+	// re-created under the same name since it was filed.
+	ReasonUnionReplaced = "UnionReplaced"
 	ReasonUnionNotFound = "UnionNotFound"
 	ReasonNotInvited    = "NotInvited"
 	ReasonDuplicate     = "Duplicate"

@@ -140,7 +140,9 @@ type Governance struct {
 type FederationSpec struct {
 	UnionSpec `json:",inline"`
 
-	// parent federation this one nests in.
+	// parent federation this one asks to nest in; it nests once the parent
+	// admits it by name (the parent's spec.admission.federations), and is
+	// standalone until then.
 	// +optional
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
@@ -155,6 +157,18 @@ type FederationSpec struct {
 	// +kubebuilder:default={}
 	Governance Governance `json:"governance,omitempty"`
 }
+
+// ConditionNested reports whether a federation is nested in its parent:
+// True (reason Admitted) once the parent admits it, False with the reason
+// otherwise (NotAdmitted, ParentNotFound, NoParent).
+const ConditionNested = "Nested"
+
+// Reasons of the Nested condition.
+const (
+	ReasonAdmitted    = "Admitted"
+	ReasonNotAdmitted = "NotAdmitted"
+	ReasonNoParent    = "NoParent"
+)
 
 // FederationPhase is the lifecycle phase of a federation.
 // +kubebuilder:validation:Enum=Forming;Active;Dissolved
@@ -228,7 +242,8 @@ type FederationStatus struct {
 	// +optional
 	Depth int32 `json:"depth"`
 
-	// children are the federations naming this one as parent (at most 100).
+	// children are the federations nested in this one: they name it as
+	// their parent and it admits them (spec.admission.federations).
 	// +optional
 	// +listType=set
 	// +kubebuilder:validation:MaxItems=100

@@ -18,6 +18,7 @@ package v1alpha1
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // ProposalActionType is what a proposal would do once Passed.
@@ -67,8 +68,9 @@ type ProposalSpec struct {
 	// +required
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="action is immutable"
 	Action ProposalAction `json:"action"`
-	// closesAfter is how long the proposal stays open; defaults to the union's
-	// governance.votingPeriod (72h).
+	// closesAfter is how long the proposal stays open, at least the union's
+	// governance.votingPeriod (72h unless a federation sets another):
+	// closesAfter may lengthen the vote, never shorten it.
 	// +optional
 	// +kubebuilder:validation:Type=string
 	// +kubebuilder:validation:MaxLength=64
@@ -126,6 +128,18 @@ type ProposalStatus struct {
 	// decidedAt is when the proposal was decided.
 	// +optional
 	DecidedAt *metav1.Time `json:"decidedAt,omitempty"`
+	// unionUID identifies the union object the proposal was filed for: it
+	// acts on that union only, never on one re-created under the same name.
+	// +optional
+	UnionUID types.UID `json:"unionUID,omitempty"`
+	// record is the hash-chained trail of the vote (each digest is
+	// sha256(previous digest + entry)): when it opened, who was eligible,
+	// each counted ballot with its route (direct, or delegated through
+	// whom), and the decision, so that anyone can check the tally from the
+	// object alone.
+	// +optional
+	// +kubebuilder:validation:MaxItems=512
+	Record []AuditEntry `json:"record,omitempty"`
 }
 
 // +kubebuilder:object:root=true
@@ -181,12 +195,20 @@ type BallotSubject struct {
 	// +kubebuilder:validation:MaxLength=63
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
 	Namespace string `json:"namespace"`
+	// name of the subject.
 	// +required
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:Pattern=`^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-	// name of the subject.
 	Name string `json:"name"`
+	// uid, when set, binds the ballot to that very object. Without it the
+	// ballot binds to the subject that exists when it is cast (and is first
+	// counted): a subject deleted and re-created under the same name starts
+	// with no votes either way.
+	// +optional
+	// +kubebuilder:validation:Type=string
+	// +kubebuilder:validation:MaxLength=36
+	UID types.UID `json:"uid,omitempty"`
 }
 
 // Choice is a vote. The words are safe to write unquoted in YAML 1.1, which
@@ -216,7 +238,7 @@ type BallotStatus struct {
 	// observedGeneration is the generation the status was computed from.
 	// +optional
 	ObservedGeneration int64 `json:"observedGeneration,omitempty"`
-	// conditions: Ready (True when the ballot counts), Stalled.
+	// conditions: Ready (True when the ballot counts), Counted, Stalled.
 	// +optional
 	// +listType=map
 	// +listMapKey=type
@@ -225,7 +247,15 @@ type BallotStatus struct {
 	// counted is true when the ballot counts in the tally.
 	// +optional
 	Counted bool `json:"counted"`
+	// subjectUID identifies the subject object the ballot counted for; a
+	// subject of the same name with another UID never counts it.
+	// +optional
+	SubjectUID types.UID `json:"subjectUID,omitempty"`
 }
+
+// ConditionCounted is True when a Ballot counts for its subject, False with
+// the reason it does not (SubjectReplaced, NotAMember, Closed, ...).
+const ConditionCounted = "Counted"
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status

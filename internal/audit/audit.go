@@ -59,6 +59,10 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
 // Entry is one record of an audit chain.
@@ -208,6 +212,33 @@ func Append(chain []Entry, t time.Time, event, detail string) ([]Entry, error) {
 	return append(slices.Clip(chain), e), nil
 }
 
+// Event is an event to record: what happened, and its detail.
+type Event struct {
+	Event  string
+	Detail string
+}
+
+// AppendAll appends events to a chain that verifies, all timed t, and
+// returns the longer chain; the chain is verified once, however many
+// events are appended.
+func AppendAll(chain []Entry, t time.Time, events []Event) ([]Entry, error) {
+	if err := Verify(chain); err != nil {
+		return nil, err
+	}
+	out := slices.Clip(chain)
+	head := Head(chain)
+	for _, ev := range events {
+		e := Entry{Seq: int64(len(out)) + 1, Time: t.UTC().Truncate(time.Second), Event: ev.Event, Detail: ev.Detail}
+		if why := malformed(e); why != "" {
+			return nil, fmt.Errorf("%w: %s", ErrInvalidEntry, why)
+		}
+		e.Digest = Digest(head, e)
+		head = e.Digest
+		out = append(out, e)
+	}
+	return out, nil
+}
+
 // malformed says why e cannot be part of a valid chain, or "" when it can.
 func malformed(e Entry) string {
 	t := e.Time.UTC().Truncate(time.Second)
@@ -224,4 +255,26 @@ func malformed(e Entry) string {
 		return "time must lie between years 0001 and 9999"
 	}
 	return ""
+}
+
+// FromStatus reads a chain as the API stores it (an ExitTreaty's
+// status.audit, a Proposal's status.record).
+func FromStatus(entries []unionsv1.AuditEntry) []Entry {
+	chain := make([]Entry, len(entries))
+	for i, e := range entries {
+		chain[i] = Entry{Seq: e.Seq, Time: e.Time.Time, Event: e.Event, Detail: e.Detail, Digest: e.Digest}
+	}
+	return chain
+}
+
+// ToStatus writes a chain as the API stores it.
+func ToStatus(chain []Entry) []unionsv1.AuditEntry {
+	if len(chain) == 0 {
+		return nil
+	}
+	entries := make([]unionsv1.AuditEntry, len(chain))
+	for i, e := range chain {
+		entries[i] = unionsv1.AuditEntry{Seq: e.Seq, Time: metav1.NewTime(e.Time), Event: e.Event, Detail: e.Detail, Digest: e.Digest}
+	}
+	return entries
 }

@@ -697,3 +697,28 @@ func FuzzAppendVerify(f *testing.F) {
 		}
 	})
 }
+
+func TestAppendAll(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	one, err := Append(nil, t0, "Opened", "by team-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := AppendAll(one, t0.Add(time.Minute), []Event{{"Vote", "team-a For Direct"}, {"Decided", "Passed"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := Append(one, t0.Add(time.Minute), "Vote", "team-a For Direct")
+	want, _ = Append(want, t0.Add(time.Minute), "Decided", "Passed")
+	if len(all) != 3 || Head(all) != Head(want) || Verify(all) != nil {
+		t.Fatalf("AppendAll gave %+v, want %+v", all, want)
+	}
+	if _, err := AppendAll(one, t0, []Event{{"", "no event"}}); !errors.Is(err, ErrInvalidEntry) {
+		t.Errorf("an empty event was appended: %v", err)
+	}
+	broken := append([]Entry(nil), all...)
+	broken[1].Detail = "team-a Against Direct"
+	if _, err := AppendAll(broken, t0, []Event{{"Vote", "x"}}); err == nil {
+		t.Error("a broken chain was extended")
+	}
+}

@@ -26,7 +26,6 @@ import (
 	"time"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
-	"github.com/kos-dev/union-operator/internal/governance"
 )
 
 // Term returns the number of the term running at now (counted from 1, the
@@ -79,23 +78,6 @@ func Rotation(agents []unionsv1.CouncilSeat, seats int, number int64) []unionsv1
 		out = append(out, agents[(start+i)%n])
 	}
 	return out
-}
-
-// LatestElection returns the most recently decided Passed ElectCouncil
-// proposal put to the union, by the rule every decision follows
-// (governance.Passed), or nil when none has passed.
-func LatestElection(proposals []unionsv1.Proposal, union unionsv1.UnionReference) *unionsv1.Proposal {
-	var put []unionsv1.Proposal
-	for _, p := range proposals {
-		if p.Spec.Union == union {
-			put = append(put, p)
-		}
-	}
-	passed := governance.Passed(put, unionsv1.ActionElectCouncil)
-	if len(passed) == 0 {
-		return nil
-	}
-	return passed[len(passed)-1]
 }
 
 // Elect returns the seats an election fills: the candidates, in order of

@@ -160,53 +160,6 @@ func TestAgents(t *testing.T) {
 	}
 }
 
-func TestLatestElection(t *testing.T) {
-	ref := unionsv1.UnionReference{Kind: unionsv1.KindCoalition, Name: "rca"}
-	at := func(h int) *metav1.Time { return &metav1.Time{Time: time.Date(2026, 3, 1, h, 0, 0, 0, time.UTC)} }
-	prop := func(name string, union unionsv1.UnionReference, action unionsv1.ProposalActionType, phase unionsv1.ProposalPhase, decided *metav1.Time) unionsv1.Proposal {
-		p := unionsv1.Proposal{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: name}}
-		p.Spec.Union, p.Spec.Action.Type = union, action
-		p.Status.Phase, p.Status.DecidedAt = phase, decided
-		return p
-	}
-	other := unionsv1.UnionReference{Kind: unionsv1.KindCoalition, Name: "other"}
-	tests := []struct {
-		name      string
-		proposals []unionsv1.Proposal
-		want      string
-	}{
-		{"none", nil, ""},
-		{"the most recently decided Passed election", []unionsv1.Proposal{
-			prop("old", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(1)),
-			prop("new", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(3)),
-			prop("mid", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(2)),
-		}, "new"},
-		{"open, rejected, other actions and other unions do not count", []unionsv1.Proposal{
-			prop("open", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalOpen, nil),
-			prop("rejected", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalRejected, at(5)),
-			prop("amend", ref, unionsv1.ActionAmend, unionsv1.ProposalPassed, at(5)),
-			prop("elsewhere", other, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(5)),
-			prop("ours", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(1)),
-		}, "ours"},
-		{"ties are broken by name", []unionsv1.Proposal{
-			prop("a", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(1)),
-			prop("b", ref, unionsv1.ActionElectCouncil, unionsv1.ProposalPassed, at(1)),
-		}, "b"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := LatestElection(tt.proposals, ref)
-			name := ""
-			if got != nil {
-				name = got.Name
-			}
-			if name != tt.want {
-				t.Errorf("LatestElection = %q, want %q", name, tt.want)
-			}
-		})
-	}
-}
-
 func TestElect(t *testing.T) {
 	agents := seats("a", "x", "a", "y", "b", "z")
 	tests := []struct {

@@ -19,6 +19,9 @@ package governance
 import (
 	"cmp"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/tally"
 )
@@ -36,6 +39,33 @@ func Cast(ballots []unionsv1.Ballot) map[string]*unionsv1.Ballot {
 		}
 		if first, ok := out[b.Namespace]; !ok || older(b, first) {
 			out[b.Namespace] = b
+		}
+	}
+	return out
+}
+
+// BoundTo reports whether a Ballot counts for the subject object with the
+// given UID and creation time: it names that object (spec.subject.uid,
+// when set), it has not counted for another object of the same name
+// (status.subjectUID), and it was cast no earlier than the object was
+// created. A subject deleted and re-created under the same name therefore
+// starts with no votes: the old ballots were cast before it existed.
+func BoundTo(b *unionsv1.Ballot, uid types.UID, created metav1.Time) bool {
+	if b.Spec.Subject.UID != "" && b.Spec.Subject.UID != uid {
+		return false
+	}
+	if b.Status.SubjectUID != "" && b.Status.SubjectUID != uid {
+		return false
+	}
+	return !b.CreationTimestamp.Before(&created)
+}
+
+// Bound returns the ballots bound to the subject object (see BoundTo).
+func Bound(ballots []unionsv1.Ballot, uid types.UID, created metav1.Time) []unionsv1.Ballot {
+	var out []unionsv1.Ballot
+	for i := range ballots {
+		if BoundTo(&ballots[i], uid, created) {
+			out = append(out, ballots[i])
 		}
 	}
 	return out

@@ -142,6 +142,9 @@ type Result struct {
 	// Blocs holds the decision of every child federation voting as a bloc
 	// in this body, by the child's Name (Pending: it has not voted yet).
 	Blocs map[string]tally.Decision
+	// Voters are the eligible voters, in the order they were counted:
+	// member namespaces and child federations voting as blocs.
+	Voters []string
 }
 
 // Count tallies the ballots (by namespace) on a proposal put to the body.
@@ -180,7 +183,7 @@ func Count(b Body, ballots map[string]tally.Choice, closed bool) Result {
 		}
 	}
 	add(b)
-	return Result{Result: tally.Count(e), Blocs: blocs}
+	return Result{Result: tally.Count(e), Blocs: blocs, Voters: e.Members}
 }
 
 // Bloc is the vote a child federation casts as a bloc in its parent: the

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/tally"
@@ -339,10 +340,20 @@ type prop struct {
 	tally   bool
 }
 
+// unionUID is the union object the test proposals are put to.
+const unionUID = types.UID("union-1")
+
+// recordOf is the union's record of the decided proposals.
+func recordOf(ps []unionsv1.Proposal) []unionsv1.DecisionRecord {
+	r, _ := Record(nil, ps, unionUID)
+	return r
+}
+
 func proposals(ps ...prop) []unionsv1.Proposal {
 	out := make([]unionsv1.Proposal, len(ps))
 	for i, p := range ps {
-		out[i] = unionsv1.Proposal{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: p.name, CreationTimestamp: metav1.NewTime(t0)}}
+		out[i] = unionsv1.Proposal{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: p.name, UID: types.UID("uid-" + p.name), CreationTimestamp: metav1.NewTime(t0)}}
+		out[i].Status.UnionUID = unionUID
 		out[i].Spec.Action = unionsv1.ProposalAction{Type: p.action, Namespace: p.ns}
 		if p.action == unionsv1.ActionAmend {
 			out[i].Spec.Action.Text = "text of " + p.name
@@ -373,15 +384,15 @@ func TestVerdict(t *testing.T) {
 		{"a rejected admission is no verdict", proposals(prop{"a", admit, "x", rejected, 0, true}), ""},
 		{"an open admission is no verdict", proposals(prop{"a", admit, "x", unionsv1.ProposalOpen, 0, true}), ""},
 		{"another namespace's verdict", proposals(prop{"a", admit, "y", passed, 0, true}), ""},
-		{"admitted", proposals(prop{"a", admit, "x", passed, 0, true}), "a"},
-		{"expelled after admission", proposals(prop{"a", admit, "x", passed, 0, true}, prop{"e", expel, "x", passed, time.Hour, true}), "e"},
-		{"re-admitted after expulsion", proposals(prop{"a", admit, "x", passed, 2 * time.Hour, true}, prop{"e", expel, "x", passed, time.Hour, true}), "a"},
+		{"admitted", proposals(prop{"a", admit, "x", passed, 0, true}), "team-a/a"},
+		{"expelled after admission", proposals(prop{"a", admit, "x", passed, 0, true}, prop{"e", expel, "x", passed, time.Hour, true}), "team-a/e"},
+		{"re-admitted after expulsion", proposals(prop{"a", admit, "x", passed, 2 * time.Hour, true}, prop{"e", expel, "x", passed, time.Hour, true}), "team-a/a"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := ""
-			if v := Verdict(tt.ps, "x"); v != nil {
-				got = v.Name
+			if v := Verdict(recordOf(tt.ps), "x"); v != nil {
+				got = v.Proposal
 			}
 			if got != tt.want {
 				t.Errorf("Verdict = %q, want %q", got, tt.want)
@@ -397,17 +408,17 @@ func TestDissolution(t *testing.T) {
 		prop{"first", unionsv1.ActionDissolve, "", unionsv1.ProposalPassed, time.Hour, true},
 		prop{"amend", unionsv1.ActionAmend, "", unionsv1.ProposalPassed, 0, true},
 	)
-	if d := Dissolution(ps); d == nil || d.Name != "first" {
-		t.Errorf("Dissolution = %v, want first", d)
+	if d := Dissolution(recordOf(ps)); d == nil || d.Proposal != "team-a/first" {
+		t.Errorf("Dissolution = %v, want team-a/first", d)
 	}
-	if d := Dissolution(ps[:1]); d != nil {
-		t.Errorf("Dissolution of a rejected proposal = %v, want nil", d.Name)
+	if d := Dissolution(recordOf(ps[:1])); d != nil {
+		t.Errorf("Dissolution of a rejected proposal = %v, want nil", d.Proposal)
 	}
 }
 
 func TestConsensus(t *testing.T) {
 	t.Run("nothing to report", func(t *testing.T) {
-		if got := Consensus(nil, nil); got != nil {
+		if got := Consensus(nil, nil, nil); got != nil {
 			t.Errorf("Consensus = %+v, want nil", got)
 		}
 	})
@@ -421,7 +432,7 @@ func TestConsensus(t *testing.T) {
 			prop{"expired", unionsv1.ActionDissolve, "", unionsv1.ProposalExpired, time.Hour, true},
 			prop{"refused", unionsv1.ActionDissolve, "", unionsv1.ProposalRejected, 0, false},
 		)
-		got := Consensus(current, ps)
+		got := Consensus(current, ps, recordOf(ps))
 		want := &unionsv1.Consensus{Members: 7, NonCompliantAgents: 2,
 			OpenProposals: []unionsv1.ProposalReference{
 				{Namespace: "team-a", Name: "soon", Action: unionsv1.ActionAdmit, ClosesAt: &metav1.Time{Time: t0.Add(time.Hour)}},
@@ -445,16 +456,90 @@ func TestConsensus(t *testing.T) {
 			ps = append(ps, prop{fmt.Sprintf("d%02d", i), unionsv1.ActionAmend, "", unionsv1.ProposalPassed, time.Duration(i) * time.Minute, true})
 			ps = append(ps, prop{fmt.Sprintf("o%02d", i), unionsv1.ActionAmend, "", unionsv1.ProposalOpen, time.Duration(i) * time.Minute, true})
 		}
-		got := Consensus(nil, proposals(ps...))
-		if len(got.Decisions) != MaxDecisions || got.Decisions[0].Name != "d10" || got.Decisions[MaxDecisions-1].Name != "d29" {
+		all := proposals(ps...)
+		got := Consensus(nil, all, recordOf(all))
+		if len(got.Decisions) != MaxConsensusDecisions || got.Decisions[0].Name != "d10" || got.Decisions[MaxConsensusDecisions-1].Name != "d29" {
 			t.Errorf("decisions = %d, from %s to %s; want %d from d10 to d29", len(got.Decisions),
-				got.Decisions[0].Name, got.Decisions[len(got.Decisions)-1].Name, MaxDecisions)
+				got.Decisions[0].Name, got.Decisions[len(got.Decisions)-1].Name, MaxConsensusDecisions)
 		}
 		if len(got.OpenProposals) != MaxOpenProposals || got.OpenProposals[0].Name != "o00" || got.OpenProposals[MaxOpenProposals-1].Name != "o19" {
 			t.Errorf("open proposals = %d, from %s to %s; want %d from o00 to o19", len(got.OpenProposals),
 				got.OpenProposals[0].Name, got.OpenProposals[len(got.OpenProposals)-1].Name, MaxOpenProposals)
 		}
 	})
+}
+
+func TestRecord(t *testing.T) {
+	passed := unionsv1.ProposalPassed
+	ps := proposals(
+		prop{"expel-b", unionsv1.ActionExpel, "team-b", passed, time.Hour, true},
+		prop{"open", unionsv1.ActionAmend, "", unionsv1.ProposalOpen, 0, true},
+		prop{"refused", unionsv1.ActionDissolve, "", unionsv1.ProposalRejected, 0, false},
+	)
+	elsewhere := proposals(prop{"dissolve", unionsv1.ActionDissolve, "", passed, 0, true})
+	elsewhere[0].Status.UnionUID = "an-earlier-union-of-the-same-name"
+	record, added := Record(nil, append(ps, elsewhere...), unionUID)
+	if len(record) != 1 || len(added) != 1 || record[0].Proposal != "team-a/expel-b" || record[0].UID != "uid-expel-b" ||
+		record[0].Namespace != "team-b" || record[0].Tally == nil {
+		t.Fatalf("record = %+v; want only the Expel decided by a vote in this union", record)
+	}
+
+	t.Run("recorded once", func(t *testing.T) {
+		again, added := Record(record, ps, unionUID)
+		if len(again) != 1 || added != nil {
+			t.Errorf("Record again = %+v, added %+v", again, added)
+		}
+	})
+	t.Run("stands when the Proposal goes", func(t *testing.T) {
+		kept, _ := Record(record, nil, unionUID)
+		if v := Verdict(kept, "team-b"); v == nil || v.Action != unionsv1.ActionExpel {
+			t.Errorf("the expulsion went with its Proposal: %+v", kept)
+		}
+	})
+	t.Run("bounded, the decisions in force kept", func(t *testing.T) {
+		var many []prop
+		many = append(many, prop{"dissolve", unionsv1.ActionDissolve, "", passed, 0, true})
+		for i := range MaxDecisions + 20 {
+			many = append(many, prop{fmt.Sprintf("amend-%03d", i), unionsv1.ActionAmend, "", passed, time.Duration(i+1) * time.Minute, true})
+		}
+		full, _ := Record(record, proposals(many...), unionUID)
+		if len(full) != MaxDecisions {
+			t.Fatalf("%d decisions recorded, want %d", len(full), MaxDecisions)
+		}
+		if Dissolution(full) == nil || Verdict(full, "team-b") == nil {
+			t.Errorf("a decision in force was dropped before spent ones")
+		}
+		if full[len(full)-1].Proposal != fmt.Sprintf("team-a/amend-%03d", MaxDecisions+19) {
+			t.Errorf("the newest decision was dropped")
+		}
+	})
+}
+
+func TestBoundTo(t *testing.T) {
+	created := metav1.NewTime(t0)
+	ballot := func(createdAt time.Time, specUID, statusUID types.UID) *unionsv1.Ballot {
+		b := &unionsv1.Ballot{ObjectMeta: metav1.ObjectMeta{CreationTimestamp: metav1.NewTime(createdAt)}}
+		b.Spec.Subject.UID, b.Status.SubjectUID = specUID, statusUID
+		return b
+	}
+	tests := []struct {
+		name string
+		b    *unionsv1.Ballot
+		want bool
+	}{
+		{"cast on the subject", ballot(t0.Add(time.Minute), "", ""), true},
+		{"cast in the second it was filed", ballot(t0, "", ""), true},
+		{"cast before the subject existed", ballot(t0.Add(-time.Second), "", ""), false},
+		{"naming its uid", ballot(t0.Add(time.Minute), "s1", ""), true},
+		{"naming another uid", ballot(t0.Add(time.Minute), "s0", ""), false},
+		{"counted for it", ballot(t0.Add(time.Minute), "", "s1"), true},
+		{"counted for an earlier subject of the name", ballot(t0.Add(time.Minute), "", "s0"), false},
+	}
+	for _, tt := range tests {
+		if got := BoundTo(tt.b, "s1", created); got != tt.want {
+			t.Errorf("%s: BoundTo = %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
 
 func TestCast(t *testing.T) {

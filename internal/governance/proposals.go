@@ -19,17 +19,22 @@ package governance
 import (
 	"cmp"
 	"slices"
-	"time"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
-// Bounds of a federation's consensus.
+// Bounds of a union's record of decisions and of a federation's consensus.
 const (
+	// MaxDecisions bounds status.decisions of a union.
+	MaxDecisions = 100
 	// MaxOpenProposals bounds consensus.openProposals (soonest to close kept).
 	MaxOpenProposals = 20
-	// MaxDecisions bounds consensus.decisions (newest kept).
-	MaxDecisions = 20
+	// MaxConsensusDecisions bounds consensus.decisions (newest kept).
+	MaxConsensusDecisions = 20
 )
 
 // Decided reports whether a proposal was decided: Passed, Rejected or
@@ -49,112 +54,173 @@ func Voted(p *unionsv1.Proposal) bool {
 	return Decided(p) && p.Status.Tally != nil
 }
 
-// DecidedAt is when a proposal was decided: its status.decidedAt, or its
-// creation when none is recorded.
-func DecidedAt(p *unionsv1.Proposal) time.Time {
-	if p.Status.DecidedAt != nil {
-		return p.Status.DecidedAt.Time
-	}
-	return p.CreationTimestamp.Time
+// PutTo reports whether a proposal is put to the union object u: it names
+// u and was bound to u's UID when it opened. A proposal filed for, or
+// decided in, an earlier union of the same name is not.
+func PutTo(p *unionsv1.Proposal, u types.UID) bool {
+	return p.Status.UnionUID != "" && p.Status.UnionUID == u
 }
 
-// compareDecided orders proposals by decision time, then creation time,
-// then namespace and name, so that every order is deterministic.
-func compareDecided(a, b *unionsv1.Proposal) int {
-	if c := DecidedAt(a).Compare(DecidedAt(b)); c != 0 {
-		return c
+// Key names a proposal as namespace/name.
+func Key(p *unionsv1.Proposal) string { return p.Namespace + "/" + p.Name }
+
+// RecordOf is a union's record of a proposal it decided.
+func RecordOf(p *unionsv1.Proposal) unionsv1.DecisionRecord {
+	r := unionsv1.DecisionRecord{
+		Proposal: Key(p), UID: p.UID, Action: p.Spec.Action.Type, Outcome: p.Status.Phase,
+		Tally: p.Status.Tally.DeepCopy(), DecidedAt: decidedAt(p),
 	}
-	if c := a.CreationTimestamp.Compare(b.CreationTimestamp.Time); c != 0 {
-		return c
+	switch p.Spec.Action.Type {
+	case unionsv1.ActionAdmit, unionsv1.ActionExpel:
+		r.Namespace = p.Spec.Action.Namespace
+	case unionsv1.ActionElectCouncil:
+		r.Candidates = slices.Clone(p.Spec.Action.Candidates)
 	}
-	return cmp.Compare(a.Namespace+"/"+a.Name, b.Namespace+"/"+b.Name)
+	if n := len(p.Status.Record); n > 0 {
+		r.Digest = p.Status.Record[n-1].Digest
+	}
+	return r
 }
 
-// Passed returns the live (not deleted) Passed proposals of an action
-// among ps, oldest decision first.
-func Passed(ps []unionsv1.Proposal, action unionsv1.ProposalActionType) []*unionsv1.Proposal {
-	var out []*unionsv1.Proposal
-	for i := range ps {
-		p := &ps[i]
-		if p.DeletionTimestamp == nil && p.Status.Phase == unionsv1.ProposalPassed && p.Spec.Action.Type == action {
-			out = append(out, p)
+// Record brings a union's record of decisions up to date with the proposals
+// put to it (bound to its UID) that were decided by a vote: each is
+// recorded once, by its UID, and never changes or goes away because the
+// Proposal does. The record is sorted by decision and bounded by
+// MaxDecisions: what is dropped first are the decisions no longer in force
+// (an Admit or Expel superseded by a later one on the same namespace, an
+// election superseded, a rejected or expired proposal), oldest first.
+// added lists what was recorded now.
+func Record(current []unionsv1.DecisionRecord, proposals []unionsv1.Proposal, union types.UID) (record, added []unionsv1.DecisionRecord) {
+	record = slices.Clone(current)
+	for i := range proposals {
+		p := &proposals[i]
+		if !PutTo(p, union) || !Voted(p) ||
+			slices.ContainsFunc(record, func(r unionsv1.DecisionRecord) bool { return r.UID == p.UID }) {
+			continue
+		}
+		r := RecordOf(p)
+		record = append(record, r)
+		added = append(added, r)
+	}
+	if len(added) == 0 {
+		return current, nil
+	}
+	slices.SortStableFunc(record, compareRecords)
+	for len(record) > MaxDecisions {
+		i := slices.IndexFunc(record, func(r unionsv1.DecisionRecord) bool { return !inForce(record, r) })
+		if i < 0 {
+			i = 0
+		}
+		record = slices.Delete(record, i, i+1)
+	}
+	return record, added
+}
+
+// inForce reports whether a decision still decides something: a Passed
+// Dissolve, the latest Passed election, the latest Passed Admit or Expel
+// of its namespace.
+func inForce(record []unionsv1.DecisionRecord, r unionsv1.DecisionRecord) bool {
+	if r.Outcome != unionsv1.ProposalPassed {
+		return false
+	}
+	switch r.Action {
+	case unionsv1.ActionDissolve:
+		return true
+	case unionsv1.ActionElectCouncil:
+		return Latest(record, unionsv1.ActionElectCouncil).UID == r.UID
+	case unionsv1.ActionAdmit, unionsv1.ActionExpel:
+		return Verdict(record, r.Namespace).UID == r.UID
+	}
+	return false
+}
+
+func compareRecords(a, b unionsv1.DecisionRecord) int {
+	return cmp.Or(a.DecidedAt.Compare(b.DecidedAt.Time), cmp.Compare(a.Proposal, b.Proposal), cmp.Compare(a.UID, b.UID))
+}
+
+// Passed returns the Passed decisions of an action, oldest first.
+func Passed(record []unionsv1.DecisionRecord, action unionsv1.ProposalActionType) []unionsv1.DecisionRecord {
+	var out []unionsv1.DecisionRecord
+	for _, r := range record {
+		if r.Outcome == unionsv1.ProposalPassed && r.Action == action {
+			out = append(out, r)
 		}
 	}
-	slices.SortFunc(out, compareDecided)
+	slices.SortStableFunc(out, compareRecords)
 	return out
 }
 
-// Verdict returns the decision of the union on a namespace's membership:
-// the latest Passed Admit or Expel proposal naming the namespace among ps
-// (the proposals put to one union), or nil when there is none. A later
-// Admit re-admits an expelled namespace; a later Expel expels an admitted
-// one.
-func Verdict(ps []unionsv1.Proposal, namespace string) *unionsv1.Proposal {
-	var latest *unionsv1.Proposal
+// Latest returns the latest Passed decision of an action, or nil.
+func Latest(record []unionsv1.DecisionRecord, action unionsv1.ProposalActionType) *unionsv1.DecisionRecord {
+	passed := Passed(record, action)
+	if len(passed) == 0 {
+		return nil
+	}
+	return &passed[len(passed)-1]
+}
+
+// Verdict returns the union's standing decision on a namespace's
+// membership: its latest Passed Admit or Expel naming the namespace, or nil
+// when there is none. A later Admit re-admits an expelled namespace; a
+// later Expel expels an admitted one.
+func Verdict(record []unionsv1.DecisionRecord, namespace string) *unionsv1.DecisionRecord {
+	var latest *unionsv1.DecisionRecord
 	for _, action := range []unionsv1.ProposalActionType{unionsv1.ActionAdmit, unionsv1.ActionExpel} {
-		for _, p := range Passed(ps, action) {
-			if p.Spec.Action.Namespace == namespace && (latest == nil || compareDecided(p, latest) > 0) {
-				latest = p
+		for _, r := range Passed(record, action) {
+			if r.Namespace == namespace && (latest == nil || compareRecords(r, *latest) > 0) {
+				latest = &r
 			}
 		}
 	}
 	return latest
 }
 
-// Dissolution returns the first Passed Dissolve proposal among ps, or nil.
-func Dissolution(ps []unionsv1.Proposal) *unionsv1.Proposal {
-	if passed := Passed(ps, unionsv1.ActionDissolve); len(passed) > 0 {
-		return passed[0]
+// Dissolution returns the first Passed Dissolve decision, or nil.
+func Dissolution(record []unionsv1.DecisionRecord) *unionsv1.DecisionRecord {
+	if passed := Passed(record, unionsv1.ActionDissolve); len(passed) > 0 {
+		return &passed[0]
 	}
 	return nil
 }
 
-// Key names a proposal as namespace/name.
-func Key(p *unionsv1.Proposal) string { return p.Namespace + "/" + p.Name }
-
-// Consensus returns a federation's consensus with its open proposals and
-// its decisions drawn from ps, the proposals put to it; the other fields of
-// current are kept as they are. Open proposals are listed soonest to close
-// first (at most MaxOpenProposals), decisions oldest first, keeping the
-// newest MaxDecisions. Only proposals put to the vote are decisions; the
-// text of an Amend is recorded with it. With nothing to report and no
+// Consensus returns a federation's consensus with its open proposals drawn
+// from ps (the proposals put to it) and its decisions from its record; the
+// other fields of current are kept as they are. Open proposals are listed
+// soonest to close first (at most MaxOpenProposals), decisions oldest
+// first, keeping the newest MaxConsensusDecisions; the text of an Amend is
+// recorded with it while its Proposal exists. With nothing to report and no
 // current consensus, it returns nil.
-func Consensus(current *unionsv1.Consensus, ps []unionsv1.Proposal) *unionsv1.Consensus {
+func Consensus(current *unionsv1.Consensus, ps []unionsv1.Proposal, record []unionsv1.DecisionRecord) *unionsv1.Consensus {
 	var c unionsv1.Consensus
 	if current != nil {
 		c = *current.DeepCopy()
 	}
 	c.OpenProposals, c.Decisions = nil, nil
 
-	var open, decided []*unionsv1.Proposal
+	var open []*unionsv1.Proposal
+	texts := map[types.UID]string{}
 	for i := range ps {
 		switch p := &ps[i]; {
 		case p.DeletionTimestamp != nil:
 		case p.Status.Phase == unionsv1.ProposalOpen:
 			open = append(open, p)
-		case Voted(p):
-			decided = append(decided, p)
+		case p.Spec.Action.Type == unionsv1.ActionAmend:
+			texts[p.UID] = p.Spec.Action.Text
 		}
 	}
 	slices.SortFunc(open, func(a, b *unionsv1.Proposal) int {
-		if c := closesAt(a).Compare(closesAt(b)); c != 0 {
-			return c
-		}
-		return cmp.Compare(Key(a), Key(b))
+		return cmp.Or(unionsv1.TimeOf(a.Status.ClosesAt).Compare(unionsv1.TimeOf(b.Status.ClosesAt)), cmp.Compare(Key(a), Key(b)))
 	})
 	for _, p := range open[:min(len(open), MaxOpenProposals)] {
 		c.OpenProposals = append(c.OpenProposals, unionsv1.ProposalReference{
 			Namespace: p.Namespace, Name: p.Name, Action: p.Spec.Action.Type, ClosesAt: p.Status.ClosesAt.DeepCopy(),
 		})
 	}
-	slices.SortFunc(decided, compareDecided)
-	for _, p := range decided[max(len(decided)-MaxDecisions, 0):] {
-		d := unionsv1.Decision{Namespace: p.Namespace, Name: p.Name, Action: p.Spec.Action.Type,
-			Outcome: p.Status.Phase, DecidedAt: p.Status.DecidedAt.DeepCopy()}
-		if p.Spec.Action.Type == unionsv1.ActionAmend {
-			d.Text = p.Spec.Action.Text
-		}
-		c.Decisions = append(c.Decisions, d)
+	for _, r := range record[max(len(record)-MaxConsensusDecisions, 0):] {
+		ns, name, _ := strings.Cut(r.Proposal, "/")
+		at := r.DecidedAt
+		c.Decisions = append(c.Decisions, unionsv1.Decision{Namespace: ns, Name: name, Action: r.Action,
+			Outcome: r.Outcome, Text: texts[r.UID], DecidedAt: &at})
 	}
 	if current == nil && c.OpenProposals == nil && c.Decisions == nil {
 		return nil
@@ -162,9 +228,11 @@ func Consensus(current *unionsv1.Consensus, ps []unionsv1.Proposal) *unionsv1.Co
 	return &c
 }
 
-func closesAt(p *unionsv1.Proposal) time.Time {
-	if p.Status.ClosesAt != nil {
-		return p.Status.ClosesAt.Time
+// decidedAt is when a proposal was decided: its status.decidedAt, or its
+// creation when none is recorded.
+func decidedAt(p *unionsv1.Proposal) metav1.Time {
+	if p.Status.DecidedAt != nil {
+		return *p.Status.DecidedAt
 	}
-	return time.Time{}
+	return p.CreationTimestamp
 }

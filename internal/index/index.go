@@ -53,15 +53,6 @@ func SubjectKey(kind unionsv1.BallotSubjectKind, namespace, name string) string 
 // ProposalUnion indexes Proposals by the union they are put to, as Kind/name.
 const ProposalUnion = "spec.union"
 
-// ProposalTarget indexes Admit and Expel Proposals by the union and the
-// namespace they would admit or expel, as Kind/name/namespace.
-const ProposalTarget = "spec.action.namespace"
-
-// TargetKey is the index value of an Admit or Expel proposal's target.
-func TargetKey(ref unionsv1.UnionReference, namespace string) string {
-	return UnionKey(ref) + "/" + namespace
-}
-
 // Setup registers every index with the manager's cache.
 func Setup(ctx context.Context, mgr manager.Manager) error {
 	indexer := mgr.GetFieldIndexer()
@@ -88,15 +79,6 @@ func Setup(ctx context.Context, mgr manager.Manager) error {
 	}
 	if err := indexer.IndexField(ctx, &unionsv1.Proposal{}, ProposalUnion, func(o client.Object) []string {
 		return []string{UnionKey(o.(*unionsv1.Proposal).Spec.Union)}
-	}); err != nil {
-		return err
-	}
-	if err := indexer.IndexField(ctx, &unionsv1.Proposal{}, ProposalTarget, func(o client.Object) []string {
-		p := o.(*unionsv1.Proposal)
-		if t := p.Spec.Action.Type; (t == unionsv1.ActionAdmit || t == unionsv1.ActionExpel) && p.Spec.Action.Namespace != "" {
-			return []string{TargetKey(p.Spec.Union, p.Spec.Action.Namespace)}
-		}
-		return nil
 	}); err != nil {
 		return err
 	}
@@ -154,16 +136,6 @@ func BallotsOn(ctx context.Context, c client.Reader, kind unionsv1.BallotSubject
 func ProposalsOf(ctx context.Context, c client.Reader, ref unionsv1.UnionReference) ([]unionsv1.Proposal, error) {
 	var list unionsv1.ProposalList
 	if err := c.List(ctx, &list, client.MatchingFields{ProposalUnion: UnionKey(ref)}); err != nil {
-		return nil, err
-	}
-	return list.Items, nil
-}
-
-// ProposalsOn lists the Admit and Expel Proposals put to a union about one
-// namespace, from the cache.
-func ProposalsOn(ctx context.Context, c client.Reader, ref unionsv1.UnionReference, namespace string) ([]unionsv1.Proposal, error) {
-	var list unionsv1.ProposalList
-	if err := c.List(ctx, &list, client.MatchingFields{ProposalTarget: TargetKey(ref, namespace)}); err != nil {
 		return nil, err
 	}
 	return list.Items, nil

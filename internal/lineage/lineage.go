@@ -18,7 +18,10 @@ limitations under the License.
 // federation's ancestors and descendants, the Memberships its constitution
 // governs, the constitution in force for its members and a member's terms
 // under it. The controllers of every kind read nesting through it, with one
-// depth limit.
+// depth limit and one rule of consent: a federation is nested in its parent
+// only when it names the parent (spec.parent) and the parent admits it by
+// name (spec.admission.federations); until then it is standalone, and
+// neither inherits from the parent nor takes part in its decisions.
 package lineage
 
 import (
@@ -48,17 +51,30 @@ type Chain struct {
 	Missing string
 	// Cycle is set when the line returns to a federation already in it.
 	Cycle bool
+	// NotAdmitted names the parent that does not admit the federation (or
+	// the ancestor that does not admit its child): the line stops below it.
+	NotAdmitted string
+}
+
+// Nested reports whether the federation is nested in its parent: the line
+// reached it, the parent admitting.
+func (c Chain) Nested() bool { return len(c.Names) > 0 && !c.Cycle }
+
+// Admits reports whether a federation admits the named child federation.
+func Admits(parent *unionsv1.Federation, child string) bool {
+	return slices.Contains(parent.Spec.Admission.Federations, child)
 }
 
 // TooDeep reports whether the chain nests deeper than MaxDepth.
 func (c Chain) TooDeep() bool { return len(c.Names) > MaxDepth }
 
 // Ancestors follows spec.parent from f up to a root, a missing parent, a
-// cycle, or MaxDepth+1 steps, whichever comes first.
+// parent that does not admit its child, a cycle, or MaxDepth+1 steps,
+// whichever comes first.
 func Ancestors(ctx context.Context, c client.Reader, f *unionsv1.Federation) (Chain, error) {
 	var chain Chain
 	seen := map[string]bool{f.Name: true}
-	parent := f.Spec.Parent
+	child, parent := f.Name, f.Spec.Parent
 	for parent != "" && len(chain.Names) <= MaxDepth {
 		if seen[parent] {
 			chain.Names = append(chain.Names, parent)
@@ -73,16 +89,21 @@ func Ancestors(ctx context.Context, c client.Reader, f *unionsv1.Federation) (Ch
 			chain.Missing = parent
 			return chain, nil
 		}
+		if !Admits(p, child) {
+			chain.NotAdmitted = parent
+			return chain, nil
+		}
 		seen[parent] = true
 		chain.Names = append(chain.Names, parent)
 		chain.Federations = append(chain.Federations, p)
-		parent = p.Spec.Parent
+		child, parent = parent, p.Spec.Parent
 	}
 	return chain, nil
 }
 
-// Children lists the federations that name the named one as their parent.
-func Children(ctx context.Context, c client.Reader, name string) ([]unionsv1.Federation, error) {
+// Claimants lists the federations that name the named one as their
+// parent, whether it admits them or not.
+func Claimants(ctx context.Context, c client.Reader, name string) ([]unionsv1.Federation, error) {
 	var children unionsv1.FederationList
 	if err := c.List(ctx, &children, client.MatchingFields{index.FederationParent: name}); err != nil {
 		return nil, err
@@ -90,27 +111,51 @@ func Children(ctx context.Context, c client.Reader, name string) ([]unionsv1.Fed
 	return children.Items, nil
 }
 
+// Children lists the federations nested in f: naming it as their parent,
+// and admitted by it.
+func Children(ctx context.Context, c client.Reader, f *unionsv1.Federation) ([]unionsv1.Federation, error) {
+	claimants, err := Claimants(ctx, c, f.Name)
+	if err != nil {
+		return nil, err
+	}
+	var out []unionsv1.Federation
+	for _, child := range claimants {
+		if Admits(f, child.Name) {
+			out = append(out, child)
+		}
+	}
+	return out, nil
+}
+
 // Descendants returns the names of the federations nested, at any depth,
-// under the named one, sorted; a cycle does not make it loop.
+// under the named one (each admitted by its parent), sorted; a cycle does
+// not make it loop, and the walk stops MaxDepth below it.
 func Descendants(ctx context.Context, c client.Reader, name string) ([]string, error) {
+	root := &unionsv1.Federation{}
+	if err := c.Get(ctx, types.NamespacedName{Name: name}, root); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
 	seen := map[string]bool{name: true}
-	queue := []string{name}
+	level := []*unionsv1.Federation{root}
 	var out []string
-	for len(queue) > 0 {
-		parent := queue[0]
-		queue = queue[1:]
-		children, err := Children(ctx, c, parent)
-		if err != nil {
-			return nil, err
-		}
-		for _, child := range children {
-			if seen[child.Name] {
-				continue
+	for depth := 0; depth < MaxDepth && len(level) > 0; depth++ {
+		var next []*unionsv1.Federation
+		for _, parent := range level {
+			children, err := Children(ctx, c, parent)
+			if err != nil {
+				return nil, err
 			}
-			seen[child.Name] = true
-			out = append(out, child.Name)
-			queue = append(queue, child.Name)
+			for i := range children {
+				child := &children[i]
+				if seen[child.Name] {
+					continue
+				}
+				seen[child.Name] = true
+				out = append(out, child.Name)
+				next = append(next, child)
+			}
 		}
+		level = next
 	}
 	slices.Sort(out)
 	return out, nil

@@ -29,6 +29,7 @@ import (
 	"strings"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/governance"
 )
 
 // Verdict is a mediator's decisive Ballot on a treaty.
@@ -78,7 +79,9 @@ func Decide(t *unionsv1.ExitTreaty, mediators []string, ballots []unionsv1.Ballo
 	})
 	var approval *Verdict
 	for _, b := range sorted {
-		if ok, _ := Mediates(b.Namespace, t, mediators); !ok || b.DeletionTimestamp != nil {
+		// An approval binds to the treaty object it was given on: a treaty
+		// deleted and filed again under the same name starts with none.
+		if ok, _ := Mediates(b.Namespace, t, mediators); !ok || b.DeletionTimestamp != nil || !governance.BoundTo(&b, t.UID, t.CreationTimestamp) {
 			continue
 		}
 		switch b.Spec.Choice {

@@ -17,6 +17,7 @@ limitations under the License.
 package plugin
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,12 +30,13 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
+	"github.com/kos-dev/union-operator/internal/governance"
 )
 
 func newAuditCommand(streams genericiooptions.IOStreams, cluster Cluster) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit",
-		Short: "Work with the audit chains of ExitTreaties",
+		Short: "Work with the hash-chained records of ExitTreaties and Proposals",
 	}
 	cmd.AddCommand(newAuditVerifyCommand(streams, cluster))
 	return cmd
@@ -42,15 +44,23 @@ func newAuditCommand(streams genericiooptions.IOStreams, cluster Cluster) *cobra
 
 func newAuditVerifyCommand(streams genericiooptions.IOStreams, cluster Cluster) *cobra.Command {
 	return &cobra.Command{
-		Use:   "verify TREATY",
-		Short: "Verify an ExitTreaty's hash-chained audit trail from the object alone",
-		Long: `Verify recomputes every digest of the ExitTreaty's status.audit and checks
-that seq runs 1..n. It prints OK with the head digest, or the first broken seq
-and exits 1. For an Effective treaty it also compares the head digest with the
-one the union recorded in status.formerMembers, which pins the whole chain
-(entries cut off the end cannot be noticed from the chain itself).`,
+		Use:   "verify [exittreaty/]TREATY | proposal/PROPOSAL",
+		Short: "Verify an ExitTreaty's audit trail, or a Proposal's record of its vote, from the object alone",
+		Long: `Verify recomputes every digest of the ExitTreaty's status.audit (or the
+Proposal's status.record) and checks that seq runs 1..n. It prints OK with the
+head digest, or the first broken seq and exits 1.
+
+For an Effective treaty it also compares the head digest with the one the union
+recorded in status.formerMembers, which pins the whole chain (entries cut off
+the end cannot be noticed from the chain itself). For a decided Proposal it
+recounts the tally from the record's votes (each counted ballot, direct or
+delegated through whom) and compares it with status.tally, and compares the
+head digest with the one the union recorded in status.decisions.`,
 		Example: `  # Verify the treaty leave-blue in namespace team-a
-  kubectl unions audit verify -n team-a leave-blue`,
+  kubectl unions audit verify -n team-a leave-blue
+
+  # Verify the vote on the proposal expel-team-b in namespace team-a
+  kubectl unions audit verify -n team-a proposal/expel-team-b`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -67,15 +77,35 @@ one the union recorded in status.formerMembers, which pins the whole chain
 			if err != nil {
 				return err
 			}
-			var t unionsv1.ExitTreaty
-			if err := c.Get(cmd.Context(), client.ObjectKey{Namespace: ns, Name: args[0]}, &t); err != nil {
-				return err
+			kind, name, found := strings.Cut(args[0], "/")
+			if !found {
+				kind, name = "exittreaty", args[0]
 			}
-			pin, err := recordedHead(cmd.Context(), c, &t)
-			if err != nil {
-				_, _ = fmt.Fprintf(streams.ErrOut, "Note: the head digest is not compared with the union's record: %v\n", err)
+			var v Verification
+			switch strings.ToLower(kind) {
+			case "exittreaty", "exittreaties", "exit":
+				var t unionsv1.ExitTreaty
+				if err := c.Get(cmd.Context(), client.ObjectKey{Namespace: ns, Name: name}, &t); err != nil {
+					return err
+				}
+				pin, err := recordedHead(cmd.Context(), c, &t)
+				if err != nil {
+					_, _ = fmt.Fprintf(streams.ErrOut, "Note: the head digest is not compared with the union's record: %v\n", err)
+				}
+				v = VerifyTreaty(&t, pin)
+			case "proposal", "proposals", "prop":
+				var p unionsv1.Proposal
+				if err := c.Get(cmd.Context(), client.ObjectKey{Namespace: ns, Name: name}, &p); err != nil {
+					return err
+				}
+				pin, err := recordedDecision(cmd.Context(), c, &p)
+				if err != nil {
+					_, _ = fmt.Fprintf(streams.ErrOut, "Note: the head digest is not compared with the union's record: %v\n", err)
+				}
+				v = VerifyProposal(&p, pin)
+			default:
+				return fmt.Errorf("%s: verify takes an ExitTreaty or a Proposal", kind)
 			}
-			v := VerifyTreaty(&t, pin)
 			if err := RenderVerification(streams.Out, v); err != nil {
 				return err
 			}
@@ -93,7 +123,12 @@ type Pin struct {
 	Union string
 	// Digest is the final digest it recorded.
 	Digest string
+	// In is the list of the union's status that records it: formerMembers
+	// (the default) or decisions.
+	In string
 }
+
+func (p Pin) in() string { return cmp.Or(p.In, "formerMembers") }
 
 // recordedHead returns what the treaty's union recorded for an Effective
 // treaty, nil when there is nothing to compare (the treaty is not Effective,
@@ -117,9 +152,34 @@ func recordedHead(ctx context.Context, c client.Reader, t *unionsv1.ExitTreaty) 
 	return nil, nil
 }
 
-// Verification is the outcome of verifying a treaty's audit chain.
+// recordedDecision returns the head digest the proposal's union recorded
+// for its decision, nil when there is nothing to compare (undecided, or the
+// union recorded none for this very proposal).
+func recordedDecision(ctx context.Context, c client.Reader, p *unionsv1.Proposal) (*Pin, error) {
+	if p.Status.DecidedAt == nil {
+		return nil, nil
+	}
+	u := unionsv1.NewUnion(p.Spec.Union.Kind)
+	if u == nil {
+		return nil, fmt.Errorf("unknown union kind %q", p.Spec.Union.Kind)
+	}
+	if err := c.Get(ctx, client.ObjectKey{Name: p.Spec.Union.Name}, u); err != nil {
+		return nil, err
+	}
+	for _, d := range u.Standing().Decisions {
+		if d.UID == p.UID && d.Digest != "" {
+			return &Pin{Union: p.Spec.Union.String(), Digest: d.Digest, In: "decisions"}, nil
+		}
+	}
+	return nil, nil
+}
+
+// Verification is the outcome of verifying a treaty's audit chain or a
+// proposal's record.
 type Verification struct {
-	// Treaty is namespace/name.
+	// Kind is ExitTreaty or Proposal.
+	Kind string
+	// Treaty is namespace/name of the object verified.
 	Treaty string
 	// Entries is the length of the chain.
 	Entries int
@@ -129,18 +189,40 @@ type Verification struct {
 	Broken *audit.BrokenError
 	// Pin is the union's record of the head, when there is one.
 	Pin *Pin
+	// Tally is why a proposal's record does not add up to its tally; nil
+	// when it does, or for a treaty.
+	Tally error
+	// Recounted is set when a decided proposal's tally was recounted from
+	// its record.
+	Recounted bool
 }
 
-// OK reports whether the chain verifies and matches the union's record.
+// OK reports whether the chain verifies, adds up and matches the union's
+// record.
 func (v Verification) OK() bool {
-	return v.Broken == nil && (v.Pin == nil || v.Pin.Digest == v.Head)
+	return v.Broken == nil && v.Tally == nil && (v.Pin == nil || v.Pin.Digest == v.Head)
 }
 
 // VerifyTreaty verifies the treaty's status.audit with the audit package and
 // compares its head with pin, when given.
 func VerifyTreaty(t *unionsv1.ExitTreaty, pin *Pin) Verification {
-	chain := Chain(t.Status.Audit)
-	v := Verification{Treaty: t.Namespace + "/" + t.Name, Entries: len(chain), Head: audit.Head(chain), Pin: pin}
+	return verify("ExitTreaty", t.Namespace+"/"+t.Name, audit.FromStatus(t.Status.Audit), pin)
+}
+
+// VerifyProposal verifies a proposal's status.record and, once it is
+// decided by a vote, recounts its tally from the record; and compares its
+// head with pin, when given.
+func VerifyProposal(p *unionsv1.Proposal, pin *Pin) Verification {
+	chain := audit.FromStatus(p.Status.Record)
+	v := verify("Proposal", p.Namespace+"/"+p.Name, chain, pin)
+	if v.Broken == nil && p.Status.DecidedAt != nil && p.Status.Tally != nil {
+		v.Tally, v.Recounted = governance.VerifyRecord(chain, p.Status.Tally), true
+	}
+	return v
+}
+
+func verify(kind, name string, chain []audit.Entry, pin *Pin) Verification {
+	v := Verification{Kind: kind, Treaty: name, Entries: len(chain), Head: audit.Head(chain), Pin: pin}
 	if err := audit.Verify(chain); err != nil {
 		var broken *audit.BrokenError
 		if !errors.As(err, &broken) {
@@ -151,32 +233,29 @@ func VerifyTreaty(t *unionsv1.ExitTreaty, pin *Pin) Verification {
 	return v
 }
 
-// Chain maps a treaty's audit entries to the audit package's.
-func Chain(entries []unionsv1.AuditEntry) []audit.Entry {
-	chain := make([]audit.Entry, len(entries))
-	for i, e := range entries {
-		chain[i] = audit.Entry{Seq: e.Seq, Time: e.Time.Time, Event: e.Event, Detail: e.Detail, Digest: e.Digest}
-	}
-	return chain
-}
-
 // RenderVerification writes one line: OK with the head digest, or BROKEN with
 // the first broken seq, or a head that differs from the union's record.
 func RenderVerification(w io.Writer, v Verification) error {
 	var line string
+	kind := cmp.Or(v.Kind, "ExitTreaty")
 	switch {
 	case v.Broken != nil:
-		line = fmt.Sprintf("BROKEN: ExitTreaty %s: first broken seq %d of %d entries: %s",
-			v.Treaty, v.Broken.Seq, v.Entries, v.Broken.Reason)
+		line = fmt.Sprintf("BROKEN: %s %s: first broken seq %d of %d entries: %s",
+			kind, v.Treaty, v.Broken.Seq, v.Entries, v.Broken.Reason)
+	case v.Tally != nil:
+		line = fmt.Sprintf("BROKEN: %s %s: %d entries verify, but the record does not add up: %v", kind, v.Treaty, v.Entries, v.Tally)
 	case v.Pin != nil && v.Pin.Digest != v.Head:
-		line = fmt.Sprintf("BROKEN: ExitTreaty %s: %d entries verify, but head digest %s differs from %s, which %s recorded in formerMembers: entries are missing from the end",
-			v.Treaty, v.Entries, orDash(v.Head), v.Pin.Digest, v.Pin.Union)
+		line = fmt.Sprintf("BROKEN: %s %s: %d entries verify, but head digest %s differs from %s, which %s recorded in %s: entries are missing from the end",
+			kind, v.Treaty, v.Entries, orDash(v.Head), v.Pin.Digest, v.Pin.Union, v.Pin.in())
 	case v.Entries == 0:
-		line = fmt.Sprintf("OK: ExitTreaty %s: no audit entries yet", v.Treaty)
+		line = fmt.Sprintf("OK: %s %s: no audit entries yet", kind, v.Treaty)
 	default:
-		line = fmt.Sprintf("OK: ExitTreaty %s: %s verify, head digest %s", v.Treaty, count(v.Entries, "entry", "entries"), v.Head)
+		line = fmt.Sprintf("OK: %s %s: %s verify, head digest %s", kind, v.Treaty, count(v.Entries, "entry", "entries"), v.Head)
+		if v.Recounted {
+			line += "; the tally adds up"
+		}
 		if v.Pin != nil {
-			line += ", as " + v.Pin.Union + " recorded in formerMembers"
+			line += ", as " + v.Pin.Union + " recorded in " + v.Pin.in()
 		}
 	}
 	_, err := fmt.Fprintln(w, line)

@@ -35,6 +35,8 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
+	"github.com/kos-dev/union-operator/internal/governance"
+	"github.com/kos-dev/union-operator/internal/tally"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata from the current output")
@@ -246,6 +248,51 @@ func TestVerifyTreaty(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden(t, "audit-"+tt.name, out.Bytes())
+		})
+	}
+}
+
+func TestVerifyProposal(t *testing.T) {
+	body := governance.Body{Name: "Coalition/war-room", Rules: governance.Defaults,
+		Members: []governance.Member{{Namespace: "team-a"}, {Namespace: "team-b", Delegate: "team-a"}, {Namespace: "team-c"}}}
+	r := governance.Count(body, map[string]tally.Choice{"team-a": tally.For, "team-c": tally.Against}, true)
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	decided := func() *unionsv1.Proposal {
+		p := &unionsv1.Proposal{ObjectMeta: metav1.ObjectMeta{Namespace: "team-a", Name: "expel-team-c", UID: "p1"}}
+		p.Spec.Union = unionsv1.UnionReference{Kind: unionsv1.KindCoalition, Name: "war-room"}
+		u := &unionsv1.Coalition{ObjectMeta: metav1.ObjectMeta{Name: "war-room", UID: "u1"}}
+		events := append([]audit.Event{governance.Opened(p, u, at.Add(72*time.Hour), governance.Defaults)}, governance.Decision(r, tally.Passed)...)
+		chain, err := audit.AppendAll(nil, at, events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Status.Record = audit.ToStatus(chain)
+		p.Status.Phase, p.Status.DecidedAt = unionsv1.ProposalPassed, &metav1.Time{Time: at}
+		p.Status.Tally = &unionsv1.Tally{For: 2, Against: 1, Eligible: 3, Delegated: 1}
+		return p
+	}
+	intact := decided()
+	forged := decided()
+	forged.Status.Tally.For = 3
+	pin := &Pin{Union: "Coalition/war-room", Digest: intact.Status.Record[len(intact.Status.Record)-1].Digest, In: "decisions"}
+	for name, tt := range map[string]struct {
+		p      *unionsv1.Proposal
+		pin    *Pin
+		wantOK bool
+	}{
+		"proposal-intact": {intact, pin, true},
+		"proposal-forged": {forged, nil, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			v := VerifyProposal(tt.p, tt.pin)
+			if v.OK() != tt.wantOK {
+				t.Errorf("OK() = %v, want %v (%v)", v.OK(), tt.wantOK, v.Tally)
+			}
+			var out bytes.Buffer
+			if err := RenderVerification(&out, v); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "audit-"+name, out.Bytes())
 		})
 	}
 }

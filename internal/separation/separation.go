@@ -192,7 +192,7 @@ func FormerMembers(u unionsv1.Union, treaties []unionsv1.ExitTreaty, memberships
 		}) {
 			continue
 		}
-		chain := Chain(t.Status.Audit)
+		chain := audit.FromStatus(t.Status.Audit)
 		if audit.Verify(chain) != nil {
 			continue // an exit is recorded with a chain that verifies, or not at all
 		}
@@ -293,27 +293,6 @@ func ReintegrationAfter(u unionsv1.Union) time.Duration {
 		return d.Duration
 	}
 	return 0
-}
-
-// Chain converts a treaty's status.audit for the audit package.
-func Chain(entries []unionsv1.AuditEntry) []audit.Entry {
-	chain := make([]audit.Entry, len(entries))
-	for i, e := range entries {
-		chain[i] = audit.Entry{Seq: e.Seq, Time: e.Time.Time, Event: e.Event, Detail: e.Detail, Digest: e.Digest}
-	}
-	return chain
-}
-
-// Entries converts an audit chain for a treaty's status.audit.
-func Entries(chain []audit.Entry) []unionsv1.AuditEntry {
-	if len(chain) == 0 {
-		return nil
-	}
-	entries := make([]unionsv1.AuditEntry, len(chain))
-	for i, e := range chain {
-		entries[i] = unionsv1.AuditEntry{Seq: e.Seq, Time: metav1.NewTime(e.Time), Event: e.Event, Detail: e.Detail, Digest: e.Digest}
-	}
-	return entries
 }
 
 func effectiveAt(t *unionsv1.ExitTreaty) time.Time { return unionsv1.TimeOf(t.Status.EffectiveAt) }

@@ -65,7 +65,7 @@ func treaty(ns, name string, created time.Time, phase unionsv1.ExitTreatyPhase, 
 	for _, ev := range []string{"Proposed", "CoolingOff", "Effective"} {
 		chain, _ = audit.Append(chain, created, ev, "")
 	}
-	t.Status.Audit = Entries(chain)
+	t.Status.Audit = audit.ToStatus(chain)
 	return t
 }
 
@@ -275,12 +275,12 @@ func TestChainRoundTrip(t *testing.T) {
 	var chain []audit.Entry
 	chain, _ = audit.Append(chain, t0, "Proposed", "leave")
 	chain, _ = audit.Append(chain, t0.Add(time.Hour), "CoolingOff", "until later")
-	back := Chain(Entries(chain))
+	back := audit.FromStatus(audit.ToStatus(chain))
 	if err := audit.Verify(back); err != nil || audit.Head(back) != audit.Head(chain) {
 		t.Errorf("round trip: %v, head %s vs %s", err, audit.Head(back), audit.Head(chain))
 	}
-	if Entries(nil) != nil {
-		t.Errorf("Entries(nil) should be nil")
+	if audit.ToStatus(nil) != nil {
+		t.Errorf("audit.ToStatus(nil) should be nil")
 	}
 }
 

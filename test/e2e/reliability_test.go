@@ -43,7 +43,6 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/badge"
-	"github.com/kos-dev/union-operator/internal/separation"
 )
 
 // world is a set of namespaces full of agents, made for one spec.
@@ -194,7 +193,7 @@ func fileTreaty(ns, name string, ref unionsv1.UnionReference, coolOff time.Durat
 func treatyAudit(g Gomega, ns, name string) (unionsv1.ExitTreatyPhase, []audit.Entry) {
 	t := &unionsv1.ExitTreaty{}
 	g.Expect(k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, t)).To(Succeed())
-	chain := separation.Chain(t.Status.Audit)
+	chain := audit.FromStatus(t.Status.Audit)
 	g.Expect(audit.Verify(chain)).To(Succeed(), "audit chain of %s/%s", ns, name)
 	return t.Status.Phase, chain
 }

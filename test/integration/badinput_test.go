@@ -79,6 +79,12 @@ func yamlList(n int, format string) string {
 
 var badCreates = []badCreate{
 	// Coalition
+	{"Coalition admitting child federations", `
+kind: Coalition
+spec:
+  duration: 72h
+  admission: {federations: [river-towns]}
+`, "only a federation admits child federations"},
 	{"Coalition with a name longer than 63 characters", `
 kind: Coalition
 metadata: {name: ` + long("a", 64) + `}
@@ -185,6 +191,11 @@ spec:
 `, "Too long: may not be more than 1024"},
 
 	// Alliance
+	{"Alliance admitting child federations", `
+kind: Alliance
+spec:
+  admission: {federations: [river-towns]}
+`, "only a federation admits child federations"},
 	{"Alliance with a name longer than 63 characters", `
 kind: Alliance
 metadata: {name: ` + long("b", 64) + `}
@@ -309,6 +320,17 @@ spec: {parent: northern-league}
 	{"Federation with a parent that is not a DNS label", `
 kind: Federation
 spec: {parent: Northern_League}
+`, msgDNSLabel},
+	{"Federation admitting more than 32 child federations", `
+kind: Federation
+spec:
+  admission:
+    federations: ` + yamlList(33, "town-%d") + `
+`, "spec.admission.federations: Too many: 33: must have at most 32 items"},
+	{"Federation admitting a child that is not a DNS label", `
+kind: Federation
+spec:
+  admission: {federations: [River_Towns]}
 `, msgDNSLabel},
 	{"Federation with a quorum without a percent sign", `
 kind: Federation
@@ -639,6 +661,12 @@ spec:
   subject: {kind: Proposal, namespace: team-a, name: "Admit team C!"}
   choice: For
 `, "should match '^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'"},
+	{"Ballot naming a subject uid longer than a UID", `
+kind: Ballot
+spec:
+  subject: {kind: Proposal, namespace: team-a, name: admit-team-c, uid: ` + long("a", 37) + `}
+  choice: For
+`, "spec.subject.uid: Too long: may not be more than 36 bytes"},
 	{"Ballot with the key on, which YAML reads as true", `
 kind: Ballot
 spec:

@@ -84,7 +84,7 @@ var _ = Describe("ExitTreaty", func() {
 			Eventually(exitCharter(ns, ref)).Should(BeNil())
 
 			got = getTreaty(t)
-			chain := separation.Chain(got.Status.Audit)
+			chain := audit.FromStatus(got.Status.Audit)
 			Expect(audit.Verify(chain)).To(Succeed())
 			Expect(auditEvents(got)).To(Equal([]string{exittreaty.EventProposed, exittreaty.EventCoolingOff, exittreaty.EventEffective}))
 			Expect(got.Status.Audit[0].Detail).To(ContainSubstring("our paths diverge"))
@@ -130,7 +130,7 @@ var _ = Describe("ExitTreaty", func() {
 		Eventually(standing(m)).Should(Equal(unionsv1.StandingActive))
 		got := getTreaty(t)
 		Expect(auditEvents(got)).To(Equal([]string{exittreaty.EventProposed, exittreaty.EventCoolingOff, exittreaty.EventWithdrawn}))
-		Expect(audit.Verify(separation.Chain(got.Status.Audit))).To(Succeed())
+		Expect(audit.Verify(audit.FromStatus(got.Status.Audit))).To(Succeed())
 		Expect(got.Status.Conditions).To(ContainElement(exitCondition(unionsv1.ConditionReady, metav1.ConditionTrue, exittreaty.ReasonWithdrawn)))
 		Expect(getMembership(m).Status.ActiveSince).To(Equal(since), "a withdrawn exit leaves the member as it was")
 
@@ -175,7 +175,7 @@ var _ = Describe("ExitTreaty", func() {
 		Expect(auditEvents(got)).To(Equal([]string{exittreaty.EventProposed, exittreaty.EventMediationRequested,
 			exittreaty.EventApprovedByMediator, exittreaty.EventCoolingOff}))
 		Expect(got.Status.Audit[2].Detail).To(ContainSubstring(mediator + "/verdict"))
-		Expect(audit.Verify(separation.Chain(got.Status.Audit))).To(Succeed())
+		Expect(audit.Verify(audit.FromStatus(got.Status.Audit))).To(Succeed())
 	})
 
 	It("is Rejected when a mediator votes No", func() {
@@ -327,7 +327,7 @@ var _ = Describe("ExitTreaty", func() {
 		Expect(k8sClient.Status().Patch(ctx, restored, client.MergeFrom(current))).To(Succeed())
 		Eventually(treatyPhase(t)).Should(Equal(unionsv1.TreatyEffective))
 		got := getTreaty(t)
-		Expect(audit.Verify(separation.Chain(got.Status.Audit))).To(Succeed())
+		Expect(audit.Verify(audit.FromStatus(got.Status.Audit))).To(Succeed())
 		Expect(got.Status.Conditions).To(ContainElement(exitCondition(unionsv1.ConditionAuditIntact, metav1.ConditionTrue, exittreaty.ReasonChainVerified)))
 		Eventually(labelsOf(d)).ShouldNot(HaveKey(badgeKey(ref)))
 	})

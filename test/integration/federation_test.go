@@ -18,6 +18,7 @@ package integration
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -52,7 +53,8 @@ func federationRef(name string) unionsv1.UnionReference {
 	return unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: name}
 }
 
-// createFederation creates an Open federation nested in parent ("" for a root).
+// createFederation creates an Open federation nested in parent ("" for a
+// root): it names the parent, and the parent admits it.
 func createFederation(name, parent string, mutate func(*unionsv1.Federation)) *unionsv1.Federation {
 	f := &unionsv1.Federation{ObjectMeta: metav1.ObjectMeta{Name: name}}
 	f.Spec.Parent = parent
@@ -62,7 +64,20 @@ func createFederation(name, parent string, mutate func(*unionsv1.Federation)) *u
 	}
 	Expect(k8sClient.Create(ctx, f)).To(Succeed())
 	DeferCleanup(func() { _ = k8sClient.Delete(ctx, f) })
+	if parent != "" {
+		admitChild(parent, name)
+	}
 	return f
+}
+
+// admitChild makes a parent federation admit a child by name.
+func admitChild(parent, child string) {
+	GinkgoHelper()
+	updateFederation(parent, func(f *unionsv1.Federation) {
+		if !slices.Contains(f.Spec.Admission.Federations, child) {
+			f.Spec.Admission.Federations = append(f.Spec.Admission.Federations, child)
+		}
+	})
 }
 
 // updateFederation changes a federation's terms.
@@ -162,20 +177,22 @@ var _ = Describe("Federation", func() {
 		Eventually(func() []string { return federationStatus(root)().Children }).Should(Equal([]string{child}))
 		Eventually(func() int32 { return federationStatus(child)().Depth }).Should(BeEquivalentTo(1))
 		Expect(federationStatus(root)().Depth).To(BeEquivalentTo(0))
+		Eventually(federationCondition(child, unionsv1.ConditionNested)).Should(And(
+			HaveField("Status", metav1.ConditionTrue), HaveField("Reason", unionsv1.ReasonAdmitted)))
 
-		By("a missing parent stalls the federation until the parent appears")
+		By("a missing parent stalls the federation until the parent appears, admitting it")
 		orphan, later := uniqueName("orphan"), uniqueName("later")
-		createFederation(orphan, later, nil)
+		createFederation(orphan, "", func(f *unionsv1.Federation) { f.Spec.Parent = later })
 		Eventually(federationCondition(orphan, unionsv1.ConditionStalled)).Should(stalledWith(federation.ReasonParentNotFound, later))
-		createFederation(later, "", nil)
+		createFederation(later, "", func(f *unionsv1.Federation) { f.Spec.Admission.Federations = []string{orphan} })
 		Eventually(federationCondition(orphan, unionsv1.ConditionReady)).Should(HaveField("Status", metav1.ConditionTrue))
 		Expect(federationCondition(orphan, unionsv1.ConditionStalled)().Status).To(BeEmpty())
 		Expect(federationStatus(orphan)().Depth).To(BeEquivalentTo(1))
 
-		By("a cycle, created in sequence, stalls both federations, naming the cycle")
+		By("a cycle, both sides admitting, stalls both federations, naming the cycle")
 		a, b := uniqueName("cyc-a"), uniqueName("cyc-b")
-		createFederation(a, b, nil)
-		createFederation(b, a, nil)
+		createFederation(a, "", func(f *unionsv1.Federation) { f.Spec.Parent, f.Spec.Admission.Federations = b, []string{b} })
+		createFederation(b, "", func(f *unionsv1.Federation) { f.Spec.Parent, f.Spec.Admission.Federations = a, []string{a} })
 		Eventually(federationCondition(a, unionsv1.ConditionStalled)).Should(stalledWith(federation.ReasonCycle, a+" -> "+b+" -> "+a))
 		Eventually(federationCondition(b, unionsv1.ConditionStalled)).Should(stalledWith(federation.ReasonCycle, b+" -> "+a+" -> "+b))
 
@@ -192,6 +209,34 @@ var _ = Describe("Federation", func() {
 		Eventually(federationCondition(names[9], unionsv1.ConditionStalled)).Should(stalledWith(federation.ReasonTooDeep, "at most 8 deep"))
 		Eventually(func() int32 { return federationStatus(names[8])().Depth }).Should(BeEquivalentTo(8))
 		Expect(federationCondition(names[8], unionsv1.ConditionStalled)().Status).To(BeEmpty())
+	})
+
+	It("nests a child only when its parent admits it: until then, and once un-admitted, it is standalone", func() {
+		parent, child := uniqueName("host"), uniqueName("claimant")
+		createFederation(parent, "", func(f *unionsv1.Federation) {
+			f.Spec.Constitution.NamespaceLabels = map[string]string{"example.com/host": "yes-host"}
+		})
+		member := newNamespace(nil)
+		createFederation(child, "", func(f *unionsv1.Federation) { f.Spec.Parent = parent })
+		newMembership(member, "join", federationRef(child))
+		Eventually(federationCondition(child, unionsv1.ConditionNested)).Should(And(
+			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", unionsv1.ReasonNotAdmitted)))
+		Expect(federationCondition(child, unionsv1.ConditionReady)().Status).To(Equal(metav1.ConditionTrue), "standalone is no failure")
+		Expect(federationStatus(child)().Depth).To(BeEquivalentTo(0))
+		Consistently(func() []string { return federationStatus(parent)().Children }).Should(BeEmpty())
+		Consistently(namespaceLabels(member)).ShouldNot(HaveKey("example.com/host"), "a child inherits nothing from a parent that has not admitted it")
+
+		By("the parent admits it: nested, and its members are governed by the parent's constitution")
+		admitChild(parent, child)
+		Eventually(func() int32 { return federationStatus(child)().Depth }).Should(BeEquivalentTo(1))
+		Eventually(func() []string { return federationStatus(parent)().Children }).Should(Equal([]string{child}))
+		Eventually(namespaceLabels(member)).Should(HaveKeyWithValue("example.com/host", "yes-host"))
+
+		By("the parent drops it from its list: un-nested at once")
+		updateFederation(parent, func(f *unionsv1.Federation) { f.Spec.Admission.Federations = nil })
+		Eventually(federationCondition(child, unionsv1.ConditionNested)).Should(HaveField("Reason", unionsv1.ReasonNotAdmitted))
+		Eventually(func() int32 { return federationStatus(child)().Depth }).Should(BeEquivalentTo(0))
+		Eventually(namespaceLabels(member)).ShouldNot(HaveKey("example.com/host"))
 	})
 
 	It("governs the members of a child federation by its ancestors' constitution too, puts back what is edited, and takes it all back on leaving", func() {

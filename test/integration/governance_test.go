@@ -337,6 +337,9 @@ func governedFederation(parent string, invited []string, mutate func(*unionsv1.F
 	}
 	Expect(k8sClient.Create(ctx, f)).To(Succeed())
 	DeferCleanup(func() { _ = k8sClient.Delete(ctx, f) })
+	if parent != "" {
+		admitChild(parent, f.Name)
+	}
 	return unionsv1.Reference(f)
 }
 

@@ -27,6 +27,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/council"
+	"github.com/kos-dev/union-operator/internal/governance"
 )
 
 // The CouncilSeated condition and its reasons.
@@ -61,16 +62,16 @@ func (k Kind) reconcileCouncil(sc *scope) {
 	now := metav1.NewTime(sc.Now)
 
 	if spec.Selection == unionsv1.CouncilElection {
-		election := council.LatestElection(sc.Proposals, unionsv1.Reference(c))
+		election := governance.Latest(c.Status.Decisions, unionsv1.ActionElectCouncil)
 		if election == nil {
 			conditions.Mark(conds, c.Generation, now, ConditionCouncilSeated, false, ReasonAwaitingElection,
 				"the council awaits an election: no ElectCouncil proposal for this coalition has passed yet")
 			c.Status.Council = st
 			return
 		}
-		members, ineligible := council.Elect(election.Spec.Action.Candidates, agents, seats)
+		members, ineligible := council.Elect(election.Candidates, agents, seats)
 		st.Members = members
-		msg := fmt.Sprintf("%d of %d seats filled by Proposal %s/%s", len(members), seats, election.Namespace, election.Name)
+		msg := fmt.Sprintf("%d of %d seats filled by Proposal %s", len(members), seats, election.Proposal)
 		if len(ineligible) > 0 {
 			msg += "; candidates that are not badged agents of the coalition do not sit: " + seatList(ineligible)
 		}

@@ -20,7 +20,6 @@ import (
 	"fmt"
 
 	"github.com/kos-dev/union-operator/internal/goals"
-	"github.com/kos-dev/union-operator/internal/governance"
 )
 
 // ReasonVoted is the reason of the Dissolved condition of a coalition a
@@ -40,8 +39,8 @@ type why struct {
 // proposal.
 func (sc *scope) dissolution() why {
 	c := sc.coalition
-	if p := sc.dissolvedBy; p != nil && (!c.Spec.DissolveWhenGoalsMet || !goals.AllMet(c.Status.Goals)) {
-		by := "Proposal " + governance.Key(p)
+	if d := sc.dissolvedBy; d != nil && (!c.Spec.DissolveWhenGoalsMet || !goals.AllMet(c.Status.Goals)) {
+		by := "Proposal " + d.Proposal
 		return why{reason: ReasonVoted, condition: by + " to dissolve the coalition passed",
 			cause: by + " passed", when: "by " + by}
 	}

@@ -23,7 +23,6 @@ import (
 	"k8s.io/client-go/tools/events"
 	"k8s.io/client-go/util/workqueue"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -46,11 +45,10 @@ func NewKind(mgr ctrl.Manager, recorder events.EventRecorder) (Kind, error) {
 	}, nil
 }
 
-// Watches implements union.Kind: the objects goals complete on, the
-// elections (Passed ElectCouncil proposals) of coalitions, and the deletion
-// of coalitions, which ends their goal watches.
+// Watches implements union.Kind: the objects goals complete on, and the
+// deletion of coalitions, which ends their goal watches. (Elections and
+// dissolutions arrive with the Proposals the union reconciler follows.)
 func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
-	b = b.Watches(&unionsv1.Proposal{}, handler.EnqueueRequestsFromMapFunc(electionOf))
 	if k.goals == nil {
 		return b
 	}
@@ -60,13 +58,4 @@ func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
 				k.goals.Release(e.Object.GetName())
 			},
 		})
-}
-
-// electionOf maps an ElectCouncil proposal to the coalition it is put to.
-func electionOf(_ context.Context, o client.Object) []reconcile.Request {
-	p, ok := o.(*unionsv1.Proposal)
-	if !ok || p.Spec.Union.Kind != unionsv1.KindCoalition || p.Spec.Action.Type != unionsv1.ActionElectCouncil {
-		return nil
-	}
-	return []reconcile.Request{{NamespacedName: client.ObjectKey{Name: p.Spec.Union.Name}}}
 }

@@ -70,8 +70,8 @@ type scope struct {
 	expired bool
 	// dissolved: the coalition is dissolved, before or by this reconcile.
 	dissolved bool
-	// dissolvedBy is the Passed Dissolve proposal put to the coalition, if any.
-	dissolvedBy *unionsv1.Proposal
+	// dissolvedBy is the coalition's Passed Dissolve decision, if any.
+	dissolvedBy *unionsv1.DecisionRecord
 	// next is the earliest instant the coalition changes by time alone.
 	next time.Time
 }
@@ -92,7 +92,7 @@ func (k Kind) Reconcile(ctx context.Context, c *unionsv1.Coalition, s *union.Sco
 	sc.expired = liveness.Expired(c, s.Now)
 	// Dissolution is a decided outcome: once recorded, it stands. A Passed
 	// Dissolve proposal decides it too.
-	sc.dissolvedBy = governance.Dissolution(s.Proposals)
+	sc.dissolvedBy = governance.Dissolution(c.Status.Decisions)
 	sc.dissolved = c.Status.Phase == unionsv1.CoalitionDissolved || sc.dissolvedBy != nil
 
 	if err := k.reconcileGoals(ctx, sc); err != nil {

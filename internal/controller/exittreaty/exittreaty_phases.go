@@ -119,7 +119,7 @@ func (o *treatyOutcome) record(now time.Time, event, detail string) {
 func advance(s *scope) treatyOutcome {
 	t := s.treaty
 	o := treatyOutcome{
-		chain:       separation.Chain(t.Status.Audit),
+		chain:       audit.FromStatus(t.Status.Audit),
 		phase:       t.Status.Phase,
 		effectiveAt: unionsv1.TimeOf(t.Status.EffectiveAt),
 		eligibleAt:  unionsv1.TimeOf(t.Status.ReintegrationEligibleAt),

@@ -28,7 +28,6 @@ import (
 	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/mediation"
-	"github.com/kos-dev/union-operator/internal/separation"
 )
 
 var t0 = time.Date(2026, time.May, 1, 12, 0, 0, 500_000_000, time.UTC)
@@ -265,7 +264,7 @@ func TestAdvance(t *testing.T) {
 			}
 			o := run(t, s)
 			st := s.treaty.Status
-			if got := eventsOf(separation.Chain(st.Audit)); !slices.Equal(got, tt.wantEvents) {
+			if got := eventsOf(audit.FromStatus(st.Audit)); !slices.Equal(got, tt.wantEvents) {
 				t.Errorf("chain = %v, want %v", got, tt.wantEvents)
 			}
 			if st.Phase != tt.wantPhase || o.summary.State != tt.wantState || o.summary.Reason != tt.wantReason {
@@ -286,7 +285,7 @@ func TestAdvance(t *testing.T) {
 				t.Errorf("broken = %v", o.broken)
 			}
 			if intact {
-				if err := audit.Verify(separation.Chain(st.Audit)); err != nil {
+				if err := audit.Verify(audit.FromStatus(st.Audit)); err != nil {
 					t.Errorf("the recorded chain does not verify: %v", err)
 				}
 			}

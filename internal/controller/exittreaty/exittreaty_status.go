@@ -26,7 +26,6 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/conditions"
-	"github.com/kos-dev/union-operator/internal/separation"
 )
 
 // setStatus writes the outcome into the treaty's status. A broken chain is
@@ -35,7 +34,7 @@ func setStatus(t *unionsv1.ExitTreaty, o treatyOutcome, now time.Time) {
 	st := &t.Status
 	at := metav1.NewTime(now)
 	if o.broken == nil {
-		st.Audit = separation.Entries(o.chain)
+		st.Audit = audit.ToStatus(o.chain)
 		st.Phase = o.phase
 		st.EffectiveAt = unionsv1.TimePtr(o.effectiveAt)
 		st.ReintegrationEligibleAt = unionsv1.TimePtr(o.eligibleAt)

@@ -89,7 +89,9 @@ func (k Kind) related(ctx context.Context, o client.Object) []reconcile.Request 
 			add(chain.Missing)
 		}
 	}
-	children, err := lineage.Children(ctx, k.Client, f.Name)
+	// Every federation naming this one as its parent: whether this one
+	// admits it is what changed.
+	children, err := lineage.Claimants(ctx, k.Client, f.Name)
 	if err != nil {
 		log.Error(err, "Listing the children of a federation")
 	}

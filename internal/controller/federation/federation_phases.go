@@ -72,7 +72,7 @@ func (Kind) New() *unionsv1.Federation { return &unionsv1.Federation{} }
 // phase.
 func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, s *union.Scope) (status.Outcome, error) {
 	now := metav1.NewTime(s.Now)
-	children, err := lineage.Children(ctx, k.Client, f.Name)
+	children, err := lineage.Children(ctx, k.Client, f)
 	if err != nil {
 		return status.Outcome{}, err
 	}
@@ -88,9 +88,11 @@ func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, s *union.Sc
 		return status.Outcome{}, err
 	}
 	nesting := checkNesting(f.Name, chain)
+	f.Status.Depth = 0
 	if nesting == nil {
 		f.Status.Depth = int32(len(chain.Names))
 	}
+	markNested(f, chain, now)
 
 	set, err := k.reconcilePolicies(ctx, f, con)
 	if err != nil {
@@ -107,8 +109,8 @@ func (k Kind) Reconcile(ctx context.Context, f *unionsv1.Federation, s *union.Sc
 	// In a cycle, children's counts would include this federation's own.
 	setConsensus(f, s.Memberships, children, nonCompliant, chain.Cycle)
 	// Governance: open proposals and decisions; a Passed Dissolve dissolves.
-	f.Status.Consensus = governance.Consensus(f.Status.Consensus, s.Proposals)
-	if governance.Dissolution(s.Proposals) != nil {
+	f.Status.Consensus = governance.Consensus(f.Status.Consensus, s.Proposals, f.Status.Decisions)
+	if governance.Dissolution(f.Status.Decisions) != nil {
 		f.Status.Phase = unionsv1.FederationDissolved
 	}
 
@@ -159,6 +161,27 @@ func badgedMembers(ms []unionsv1.Membership) []*unionsv1.Membership {
 		out = append(out, m)
 	}
 	return out
+}
+
+// markNested sets the Nested condition: a federation is nested once the
+// parent it names admits it; until then it is standalone, depth 0.
+func markNested(f *unionsv1.Federation, chain lineage.Chain, now metav1.Time) {
+	mark := func(nested bool, reason, message string) {
+		conditions.Mark(&f.Status.Conditions, f.Generation, now, unionsv1.ConditionNested, nested, reason, message)
+	}
+	switch parent := f.Spec.Parent; {
+	case parent == "":
+		mark(false, unionsv1.ReasonNoParent, "a root federation: it names no parent")
+	case chain.Missing == parent:
+		mark(false, ReasonParentNotFound, "parent federation "+parent+" does not exist")
+	case chain.NotAdmitted == parent:
+		mark(false, unionsv1.ReasonNotAdmitted, fmt.Sprintf("federation %s does not admit %s (its spec.admission.federations): %s is standalone, inherits nothing from it and takes no part in its decisions until it does",
+			parent, f.Name, f.Name))
+	case chain.Cycle:
+		mark(false, ReasonCycle, "federation parents form a cycle")
+	default:
+		mark(true, unionsv1.ReasonAdmitted, fmt.Sprintf("nested in %s, admitted by it, at depth %d", parent, len(chain.Names)))
+	}
 }
 
 // checkNesting returns a Stalled summary when the chain is not a valid nesting.

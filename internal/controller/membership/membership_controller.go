@@ -150,9 +150,7 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 		if err := r.observeExits(ctx, s, siblings, now); err != nil {
 			return nil, err
 		}
-		if err := r.observeVerdict(ctx, s); err != nil {
-			return nil, err
-		}
+		r.observeVerdict(s)
 	}
 
 	if _, err := agents.NewSelector(m.Spec.Agents); err != nil {

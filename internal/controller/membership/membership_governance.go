@@ -17,51 +17,23 @@ limitations under the License.
 package membership
 
 import (
-	"context"
-
-	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/reconcile"
-
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
-	"github.com/kos-dev/union-operator/internal/index"
-	"github.com/kos-dev/union-operator/internal/watches"
 )
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
 
-// observeVerdict adds the union's latest decision on the namespace: a Passed
-// Admit proposal admits it (whatever the admission terms say), a Passed
-// Expel proposal ends its membership, whichever was decided last.
-func (r *Reconciler) observeVerdict(ctx context.Context, s *scope) error {
-	m := s.membership
-	proposals, err := index.ProposalsOn(ctx, r, m.Spec.Union, m.Namespace)
-	if err != nil {
-		return err
-	}
-	switch v := governance.Verdict(proposals, m.Namespace); {
+// observeVerdict adds the union's standing decision on the namespace, from
+// its record of decisions: a Passed Admit admits it (whatever the admission
+// terms say), a Passed Expel ends its membership, whichever was decided
+// last. The record is the union's own, so a decision stands whatever
+// happens to its Proposal, and binds no union re-created under the name.
+func (r *Reconciler) observeVerdict(s *scope) {
+	switch v := governance.Verdict(s.union.Standing().Decisions, s.membership.Namespace); {
 	case v == nil:
-	case v.Spec.Action.Type == unionsv1.ActionAdmit:
-		s.facts.AdmittedBy = governance.Key(v)
+	case v.Action == unionsv1.ActionAdmit:
+		s.facts.AdmittedBy = v.Proposal
 	default:
-		s.facts.ExpelledBy = governance.Key(v)
+		s.facts.ExpelledBy = v.Proposal
 	}
-	return nil
-}
-
-// ofTarget maps an Admit or Expel proposal to the Memberships of the
-// namespace it names in its union.
-func (r *Reconciler) ofTarget(ctx context.Context, o client.Object) []reconcile.Request {
-	p := o.(*unionsv1.Proposal)
-	if t := p.Spec.Action.Type; t != unionsv1.ActionAdmit && t != unionsv1.ActionExpel || p.Spec.Action.Namespace == "" {
-		return nil
-	}
-	var list unionsv1.MembershipList
-	if err := r.List(ctx, &list, client.InNamespace(p.Spec.Action.Namespace),
-		client.MatchingFields{index.MembershipUnion: index.UnionKey(p.Spec.Union)}); err != nil {
-		ctrl.LoggerFrom(ctx).Error(err, "Listing memberships a proposal names")
-		return nil
-	}
-	return watches.ObjectRequests(list.Items)
 }

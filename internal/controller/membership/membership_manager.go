@@ -40,10 +40,10 @@ import (
 )
 
 // SetupWithManager registers the Membership controller: it follows the
-// unions Memberships name (only what a Membership reads of them), the
-// labels of member Namespaces (invitations by selector), the agents in them
-// (the agents a Membership lists), their ExitTreaties and the Admit and
-// Expel proposals naming them.
+// unions Memberships name (only what a Membership reads of them: terms,
+// end, exits, decisions, charter), the labels of member Namespaces
+// (invitations by selector), the agents in them (the agents a Membership
+// lists) and their ExitTreaties.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("membership").
@@ -61,8 +61,6 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	}
 	// ExitTreaties cool a membership off and separate it.
 	b = b.Watches(&unionsv1.ExitTreaty{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)))
-	// Admit and Expel proposals admit and expel the namespace they name.
-	b = b.Watches(&unionsv1.Proposal{}, handler.EnqueueRequestsFromMapFunc(r.ofTarget))
 	return b.Complete(r)
 }
 
@@ -104,15 +102,17 @@ var readByMembers = predicate.Funcs{
 // memberView is what a Membership reads of its union's metadata and status.
 func memberView(u unionsv1.Union) any {
 	return struct {
-		Deleting bool
-		Charter  charter.Document
-		Former   []unionsv1.FormerMember
-		Phase    any
+		Deleting  bool
+		Charter   charter.Document
+		Former    []unionsv1.FormerMember
+		Decisions []unionsv1.DecisionRecord
+		Phase     string
 	}{
-		Deleting: u.GetDeletionTimestamp() != nil,
-		Charter:  charter.Render(u, "", nil),
-		Former:   u.Standing().FormerMembers,
-		Phase:    phaseOf(u),
+		Deleting:  u.GetDeletionTimestamp() != nil,
+		Charter:   charter.Render(u, "", nil),
+		Former:    u.Standing().FormerMembers,
+		Decisions: u.Standing().Decisions,
+		Phase:     phaseOf(u),
 	}
 }
 

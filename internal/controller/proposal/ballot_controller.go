@@ -19,13 +19,17 @@ package proposal
 import (
 	"context"
 	"fmt"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/mediation"
@@ -71,6 +75,10 @@ func (r *BallotReconciler) Reconcile(ctx context.Context, req ctrl.Request) (res
 	}
 	v := judge(f)
 	b.Status.Counted = v.counted
+	if v.counted {
+		b.Status.SubjectUID = f.uid
+	}
+	conditions.Mark(&b.Status.Conditions, b.Generation, metav1.NewTime(r.Clock.Now()), unionsv1.ConditionCounted, v.counted, v.summary.Reason, v.summary.Message)
 	outcome.Summary = v.summary
 	return ctrl.Result{}, nil
 }
@@ -88,7 +96,8 @@ func (r *BallotReconciler) onProposal(ctx context.Context, b *unionsv1.Ballot) (
 	case err != nil:
 		return f, err
 	}
-	f.found = true
+	f.found, f.uid = true, p.UID
+	f.replaced = replaced(b, f.subject, p.UID, p.CreationTimestamp)
 	switch {
 	case governance.Decided(p) && !governance.Voted(p):
 		f.closed, f.void = fmt.Sprintf("%s was refused without a vote (%s)", f.subject, p.Status.Phase), true
@@ -100,7 +109,7 @@ func (r *BallotReconciler) onProposal(ctx context.Context, b *unionsv1.Ballot) (
 	if err != nil {
 		return f, err
 	}
-	if first := governance.Cast(ballots)[b.Namespace]; first != nil && first.Name != b.Name {
+	if first := governance.Cast(governance.Bound(ballots, p.UID, p.CreationTimestamp))[b.Namespace]; first != nil && first.Name != b.Name {
 		f.duplicateOf = first.Name
 	}
 
@@ -147,7 +156,8 @@ func (r *BallotReconciler) onTreaty(ctx context.Context, b *unionsv1.Ballot) (ba
 	case err != nil:
 		return f, err
 	}
-	f.found = true
+	f.found, f.uid = true, t.UID
+	f.replaced = replaced(b, f.subject, t.UID, t.CreationTimestamp)
 	if !mediation.Open(t) {
 		f.closed = fmt.Sprintf("%s is past mediation (%s)", f.subject, t.Status.Phase)
 	}
@@ -167,4 +177,19 @@ func (r *BallotReconciler) onTreaty(ctx context.Context, b *unionsv1.Ballot) (ba
 		f.notVoter = why
 	}
 	return f, nil
+}
+
+// replaced says why the subject found is not the object a ballot was cast
+// on, or "" when it is (governance.BoundTo).
+func replaced(b *unionsv1.Ballot, subject string, uid types.UID, created metav1.Time) string {
+	switch {
+	case governance.BoundTo(b, uid, created):
+		return ""
+	case b.Spec.Subject.UID != "" && b.Spec.Subject.UID != uid:
+		return fmt.Sprintf("the ballot names %s with uid %s, and the one of that name now is another (uid %s): it counts for no other", subject, b.Spec.Subject.UID, uid)
+	case b.Status.SubjectUID != "" && b.Status.SubjectUID != uid:
+		return fmt.Sprintf("the ballot counted for %s with uid %s, which was deleted; the one of that name now (uid %s) starts with no votes", subject, b.Status.SubjectUID, uid)
+	}
+	return fmt.Sprintf("the ballot was cast at %s, before %s was filed at %s: it was cast on an earlier one of that name and counts for no other",
+		b.CreationTimestamp.UTC().Format(time.RFC3339), subject, created.UTC().Format(time.RFC3339))
 }

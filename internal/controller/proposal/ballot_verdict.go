@@ -19,6 +19,8 @@ package proposal
 import (
 	"fmt"
 
+	"k8s.io/apimachinery/pkg/types"
+
 	"k8s.io/apimachinery/pkg/api/meta"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
@@ -36,6 +38,10 @@ const (
 	// ReasonClosed: the subject was decided before the ballot (or its
 	// latest change) was counted.
 	ReasonClosed = "Closed"
+	// ReasonSubjectReplaced: the subject of that name is not the object the
+	// ballot was cast on (it was deleted and filed again since, or the
+	// ballot was cast before it existed).
+	ReasonSubjectReplaced = "SubjectReplaced"
 )
 
 // ballotFacts are what a Ballot's verdict depends on.
@@ -45,6 +51,11 @@ type ballotFacts struct {
 	subject string
 	// found: the subject exists.
 	found bool
+	// uid of the subject found.
+	uid types.UID
+	// replaced says why the subject found is not the one the ballot was
+	// cast on; empty when it is.
+	replaced string
 	// closed says why the subject no longer takes votes; empty while it does.
 	closed string
 	// void: the subject was decided without a vote (a proposal refused when
@@ -74,6 +85,8 @@ func judge(f ballotFacts) verdict {
 	case !f.found:
 		return verdict{summary: conditions.Summary{State: conditions.Waiting, Reason: ReasonSubjectNotFound,
 			Message: f.subject + " does not exist"}}
+	case f.replaced != "":
+		return verdict{summary: conditions.Summary{State: conditions.Stalled, Reason: ReasonSubjectReplaced, Message: f.replaced}}
 	case f.closed != "":
 		if v, ok := standingVerdict(b); ok && !f.void {
 			return v
@@ -101,7 +114,7 @@ func standingVerdict(b *unionsv1.Ballot) (verdict, bool) {
 	switch ready.Reason {
 	case ReasonCounted:
 		state = conditions.Ready
-	case ReasonNotAMember, ReasonDuplicate:
+	case ReasonNotAMember, ReasonDuplicate, ReasonSubjectReplaced:
 	default:
 		return verdict{}, false
 	}

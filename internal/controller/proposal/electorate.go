@@ -60,7 +60,7 @@ func observeBody(ctx context.Context, c client.Reader, u unionsv1.Union, depth i
 		return o, nil
 	}
 	seen[f.Name] = true
-	children, err := lineage.Children(ctx, c, f.Name)
+	children, err := lineage.Children(ctx, c, f)
 	if err != nil {
 		return o, err
 	}

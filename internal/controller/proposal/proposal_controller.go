@@ -86,8 +86,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 		return ctrl.Result{}, err
 	}
 	o = conclude(s)
-	setStatus(p, o, s.now)
-	return ctrl.Result{}, nil
+	return ctrl.Result{}, setStatus(p, o, s.now)
 }
 
 // observe gathers what a proposal's tally depends on, from the cache.
@@ -104,7 +103,9 @@ func (r *Reconciler) observe(ctx context.Context, p *unionsv1.Proposal) (*scope,
 	if err != nil {
 		return s, err
 	}
-	s.ballots = governance.Choices(governance.Cast(ballots))
+	// Only ballots cast on this very proposal count: one of the same name,
+	// deleted and filed again, starts with no votes.
+	s.ballots = governance.Choices(governance.Cast(governance.Bound(ballots, p.UID, p.CreationTimestamp)))
 	return s, nil
 }
 

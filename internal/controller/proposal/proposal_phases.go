@@ -22,8 +22,10 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/tally"
@@ -65,6 +67,10 @@ type outcome struct {
 	phase    unionsv1.ProposalPhase
 	tally    *unionsv1.Tally
 	closesAt time.Time
+	// unionUID binds the proposal to the union object when it opens.
+	unionUID types.UID
+	// record are the events to append to the proposal's record.
+	record []audit.Event
 	// decided is set when the proposal is decided by this reconcile.
 	decided bool
 	summary conditions.Summary
@@ -72,25 +78,39 @@ type outcome struct {
 	requeueAt time.Time
 }
 
-// conclude runs an undecided proposal's phases: the proposer must have a
-// voice in the union; then the proposal is open until every eligible voter
-// has voted or it closes, and is then decided by the union's quorum and
-// threshold.
+// refuse decides a proposal without a vote.
+func refuse(state conditions.State, reason, message string) outcome {
+	return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: state, Reason: reason, Message: message}}
+}
+
+// conclude runs an undecided proposal's phases: it is bound to the union
+// object it is filed for and acts on no other; its proposer must have a
+// voice there; then it is open for at least the union's voting period
+// (closesAfter may lengthen it) or until every eligible voter has voted,
+// and is decided by the union's quorum and threshold, recording the vote.
 func conclude(s *scope) outcome {
 	p := s.proposal
 	ref := p.Spec.Union.String()
 	switch {
 	case s.union == nil && p.Status.Phase == "":
-		return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: conditions.Stalled,
-			Reason: ReasonNotAMember, Message: fmt.Sprintf("%s does not exist: a proposal is put to a union its proposer is a member of", ref)}}
+		return refuse(conditions.Stalled, ReasonNotAMember, fmt.Sprintf("%s does not exist: a proposal is put to a union its proposer is a member of", ref))
 	case s.union == nil:
-		return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: conditions.Ready,
-			Reason: unionsv1.ReasonUnionNotFound, Message: fmt.Sprintf("rejected: %s was deleted while the proposal was open", ref)}}
+		return refuse(conditions.Ready, unionsv1.ReasonUnionNotFound, fmt.Sprintf("rejected: %s was deleted while the proposal was open", ref))
+	case p.Status.UnionUID != "" && p.Status.UnionUID != s.union.GetUID():
+		return refuse(conditions.Ready, unionsv1.ReasonUnionReplaced, fmt.Sprintf(
+			"rejected: the %s it was filed for was deleted and another created under the same name; a proposal acts only on the union it was filed for", ref))
+	case p.Status.UnionUID == "" && p.CreationTimestamp.Before(ptrTime(s.union.GetCreationTimestamp())):
+		return refuse(conditions.Stalled, unionsv1.ReasonUnionReplaced, fmt.Sprintf(
+			"filed at %s, before %s was created: it was filed for an earlier union of that name, and acts on no other",
+			p.CreationTimestamp.UTC().Format(time.RFC3339), ref))
 	}
 	if s.invalid != nil {
 		return outcome{phase: p.Status.Phase, summary: conditions.Summary{State: conditions.Stalled,
 			Reason: ReasonInvalidGovernance, Message: "the union's governance is invalid: " + s.invalid.Error()}}
 	}
+	rules := s.body.Rules
+	closesAt := ClosesAt(p, rules)
+	o := outcome{closesAt: closesAt, unionUID: s.union.GetUID()}
 	// Once open, a proposal stays put to the vote even if its proposer
 	// leaves: the check is made when it is filed.
 	if p.Status.Phase == "" {
@@ -99,29 +119,31 @@ func conclude(s *scope) outcome {
 				return outcome{summary: conditions.Summary{State: conditions.Waiting, Reason: ReasonAwaitingMembership,
 					Message: fmt.Sprintf("waiting for the Membership of namespace %s in %s to be decided", p.Namespace, ref)}}
 			}
-			return outcome{phase: unionsv1.ProposalRejected, decided: true, summary: conditions.Summary{State: conditions.Stalled,
-				Reason: ReasonNotAMember, Message: fmt.Sprintf("namespace %s is not a member of %s: only members put proposals to a union, from their own namespace", p.Namespace, ref)}}
+			return refuse(conditions.Stalled, ReasonNotAMember, fmt.Sprintf("namespace %s is not a member of %s: only members put proposals to a union, from their own namespace", p.Namespace, ref))
 		}
 	}
+	if len(p.Status.Record) == 0 {
+		o.record = append(o.record, governance.Opened(p, s.union, closesAt, rules))
+	}
 
-	rules := s.body.Rules
-	closesAt := ClosesAt(p, rules)
 	closed := !s.now.Before(closesAt)
 	r := governance.Count(s.body, s.ballots, closed)
-	t := &unionsv1.Tally{For: int32(r.For), Against: int32(r.Against), Abstain: int32(r.Abstain), Eligible: int32(r.Eligible), Delegated: int32(r.Delegated)}
-	o := outcome{tally: t, closesAt: closesAt}
+	o.tally = &unionsv1.Tally{For: int32(r.For), Against: int32(r.Against), Abstain: int32(r.Abstain), Eligible: int32(r.Eligible), Delegated: int32(r.Delegated)}
 	decision := tally.Decide(r.Result, rules.Quorum, rules.Threshold, closed)
 	at := closesAt.UTC().Format(time.RFC3339)
 	if decision == tally.Pending {
 		o.phase, o.requeueAt = unionsv1.ProposalOpen, closesAt
 		o.summary = conditions.Summary{State: conditions.Progressing, Reason: ReasonVoting,
-			Message: fmt.Sprintf("%d of %d voted; closes at %s", r.Voted(), r.Eligible, at)}
+			Message: fmt.Sprintf("%d of %d voted; closes at %s, unless every eligible voter has voted before", r.Voted(), r.Eligible, at)}
 		return o
 	}
 	o.phase, o.decided = unionsv1.ProposalPhase(decision), true
+	o.record = append(o.record, governance.Decision(r, decision)...)
 	o.summary = conditions.Summary{State: conditions.Ready, Reason: string(decision), Message: explain(decision, r.Result, rules)}
 	return o
 }
+
+func ptrTime(t metav1.Time) *metav1.Time { return &t }
 
 // explain says how a tally decided a proposal.
 func explain(d tally.Decision, r tally.Result, rules governance.Rules) string {
@@ -135,25 +157,39 @@ func explain(d tally.Decision, r tally.Result, rules governance.Rules) string {
 	return fmt.Sprintf("expired: %s; the quorum of %s was missed", counts, rules.Quorum)
 }
 
-// ClosesAt is when a proposal closes: its creation plus spec.closesAfter,
-// or the union's voting period. Creation is stamped by the API server, so
-// the deadline is the same whoever computes it, whenever.
+// ClosesAt is when a proposal closes: its creation plus the union's voting
+// period, or plus spec.closesAfter when that is longer — a proposer may
+// give members more time, never less. Creation is stamped by the API
+// server, so the deadline is the same whoever computes it, whenever.
 func ClosesAt(p *unionsv1.Proposal, rules governance.Rules) time.Time {
 	d := rules.VotingPeriod
-	if p.Spec.ClosesAfter != nil && p.Spec.ClosesAfter.Duration > 0 {
-		d = p.Spec.ClosesAfter.Duration
+	if p.Spec.ClosesAfter != nil {
+		d = max(d, p.Spec.ClosesAfter.Duration)
 	}
 	return p.CreationTimestamp.Add(d)
 }
 
-// setStatus writes an undecided proposal's outcome into its status.
-func setStatus(p *unionsv1.Proposal, o outcome, now time.Time) {
+// setStatus writes an undecided proposal's outcome into its status, and
+// appends its events to the record; a record that cannot be extended (it
+// does not verify) is an error, and nothing is written.
+func setStatus(p *unionsv1.Proposal, o outcome, now time.Time) error {
 	st := &p.Status
 	at := metav1.NewTime(now)
+	if len(o.record) > 0 {
+		chain, err := audit.AppendAll(audit.FromStatus(st.Record), now, o.record)
+		if err != nil {
+			return fmt.Errorf("recording the vote: %w", err)
+		}
+		st.Record = audit.ToStatus(chain)
+	}
 	if o.phase != "" {
 		st.Phase = o.phase
 	}
-	if o.tally != nil {
+	if o.unionUID != "" && st.UnionUID == "" {
+		st.UnionUID = o.unionUID
+	}
+	if o.tally != nil || o.decided {
+		// A proposal refused without a vote keeps no tally: there was none.
 		st.Tally = o.tally
 	}
 	if !o.closesAt.IsZero() {
@@ -162,6 +198,7 @@ func setStatus(p *unionsv1.Proposal, o outcome, now time.Time) {
 	if o.decided {
 		st.DecidedAt = &at
 	}
+	return nil
 }
 
 // decidedSummary is the summary a decided proposal's conditions record:

@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/audit"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/tally"
@@ -37,10 +38,13 @@ func newScope(phase unionsv1.ProposalPhase, now time.Duration, ballots map[strin
 	p.Spec.Union = unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: "league"}
 	p.Spec.Action = unionsv1.ProposalAction{Type: unionsv1.ActionAmend, Text: "more tea"}
 	p.Status.Phase = phase
+	if phase != "" {
+		p.Status.UnionUID = "league-1"
+	}
 	s := &scope{
 		proposal: p,
 		now:      created.Add(now),
-		union:    &unionsv1.Federation{ObjectMeta: metav1.ObjectMeta{Name: "league"}},
+		union:    &unionsv1.Federation{ObjectMeta: metav1.ObjectMeta{Name: "league", UID: "league-1", CreationTimestamp: metav1.NewTime(created.Add(-time.Hour))}},
 		body: governance.Body{Name: "Federation/league", Rules: governance.Defaults,
 			Members: []governance.Member{{Namespace: "team-a"}, {Namespace: "team-b"}, {Namespace: "team-c"}}},
 		ballots: ballots,
@@ -152,15 +156,46 @@ func TestConclude(t *testing.T) {
 			reason:  "Passed",
 		},
 		{
-			name: "closesAfter overrides the voting period",
+			name: "closesAfter never shortens the voting period: a snap vote stays open",
 			scope: newScope(unionsv1.ProposalOpen, 2*time.Hour, map[string]tally.Choice{"team-a": y}, func(s *scope) {
-				s.proposal.Spec.ClosesAfter = &metav1.Duration{Duration: 2 * time.Hour}
+				s.proposal.Spec.ClosesAfter = &metav1.Duration{Duration: 5 * time.Second}
 			}),
-			phase:   unionsv1.ProposalExpired,
+			phase:     unionsv1.ProposalOpen,
+			tally:     &unionsv1.Tally{For: 1, Eligible: 3},
+			state:     conditions.Progressing,
+			reason:    ReasonVoting,
+			requeueAt: closes,
+		},
+		{
+			name: "closesAfter lengthens the voting period",
+			scope: newScope(unionsv1.ProposalOpen, 80*time.Hour, map[string]tally.Choice{"team-a": y}, func(s *scope) {
+				s.proposal.Spec.ClosesAfter = &metav1.Duration{Duration: 100 * time.Hour}
+			}),
+			phase:     unionsv1.ProposalOpen,
+			tally:     &unionsv1.Tally{For: 1, Eligible: 3},
+			state:     conditions.Progressing,
+			reason:    ReasonVoting,
+			requeueAt: created.Add(100 * time.Hour),
+		},
+		{
+			name: "a proposal acts only on the union object it was filed for",
+			scope: newScope(unionsv1.ProposalOpen, time.Hour, map[string]tally.Choice{"team-a": y}, func(s *scope) {
+				s.proposal.Status.UnionUID = "the-deleted-union"
+			}),
+			phase:   unionsv1.ProposalRejected,
 			decided: true,
-			tally:   &unionsv1.Tally{For: 1, Eligible: 3},
 			state:   conditions.Ready,
-			reason:  "Expired",
+			reason:  unionsv1.ReasonUnionReplaced,
+		},
+		{
+			name: "a proposal filed before its union existed was filed for an earlier one",
+			scope: newScope("", time.Hour, map[string]tally.Choice{"team-a": y}, func(s *scope) {
+				s.union.SetCreationTimestamp(metav1.NewTime(created.Add(time.Minute)))
+			}),
+			phase:   unionsv1.ProposalRejected,
+			decided: true,
+			state:   conditions.Stalled,
+			reason:  unionsv1.ReasonUnionReplaced,
 		},
 		{
 			name: "an open proposal stays open when its proposer leaves",
@@ -199,7 +234,15 @@ func TestSetStatus(t *testing.T) {
 	p := s.proposal
 	p.Generation = 2
 	o := conclude(s)
-	setStatus(p, o, s.now)
+	if err := setStatus(p, o, s.now); err != nil {
+		t.Fatal(err)
+	}
+	if p.Status.UnionUID != "league-1" {
+		t.Errorf("unionUID = %q, want the union object's", p.Status.UnionUID)
+	}
+	if err := governance.VerifyRecord(audit.FromStatus(p.Status.Record), p.Status.Tally); err != nil || len(p.Status.Record) != 6 {
+		t.Errorf("record of %d entries: %v", len(p.Status.Record), err)
+	}
 	if p.Status.Phase != unionsv1.ProposalPassed || p.Status.DecidedAt == nil || !p.Status.DecidedAt.Time.Equal(s.now) ||
 		p.Status.ClosesAt == nil || !p.Status.ClosesAt.Time.Equal(created.Add(72*time.Hour)) {
 		t.Errorf("status = %+v", p.Status)

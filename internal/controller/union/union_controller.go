@@ -33,6 +33,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/status"
 )
@@ -41,8 +42,21 @@ import (
 type Scope struct {
 	Now         time.Time
 	Memberships []unionsv1.Membership
-	// Proposals are the Proposals put to the union, whatever their phase.
+	// Proposals are the Proposals put to this union object (bound to its
+	// UID), whatever their phase. What they decided is the union's
+	// status.decisions, which the phases read.
 	Proposals []unionsv1.Proposal
+}
+
+// putTo keeps the proposals put to the union object u.
+func putTo(ps []unionsv1.Proposal, u unionsv1.Union) []unionsv1.Proposal {
+	var out []unionsv1.Proposal
+	for i := range ps {
+		if governance.PutTo(&ps[i], u.GetUID()) {
+			out = append(out, ps[i])
+		}
+	}
+	return out
 }
 
 // Kind plugs one union kind into the shared reconciler.
@@ -95,9 +109,12 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	s := &Scope{Now: r.Clock.Now(), Memberships: memberships, Proposals: proposals}
+	s := &Scope{Now: r.Clock.Now(), Memberships: memberships, Proposals: putTo(proposals, u)}
 	st := u.Standing()
 	st.Members, st.MemberCount, st.AgentCount = Summarize(memberships)
+	// Decisions are recorded once, from the proposals put to this very
+	// union, and stand whatever happens to the Proposals afterwards.
+	st.Decisions, _ = governance.Record(st.Decisions, s.Proposals, u.GetUID())
 	if exits, err = r.recordExits(ctx, u, s); err != nil {
 		return ctrl.Result{}, err
 	}

@@ -44,15 +44,15 @@ func (r *Reconciler[T]) recordExits(ctx context.Context, u T, s *Scope) ([]union
 	}
 	var added, expelled []unionsv1.FormerMember
 	u.Standing().FormerMembers, added = separation.FormerMembers(u, treaties, s.Memberships, s.Now)
-	u.Standing().FormerMembers, expelled = separation.WithExpulsions(u.Standing().FormerMembers, expulsions(s.Proposals), s.Memberships)
+	u.Standing().FormerMembers, expelled = separation.WithExpulsions(u.Standing().FormerMembers, expulsions(u.Standing().Decisions), s.Memberships)
 	return append(added, expelled...), nil
 }
 
-// expulsions are the Passed Expel proposals put to the union.
-func expulsions(proposals []unionsv1.Proposal) []separation.Expulsion {
+// expulsions are the union's Passed Expel decisions.
+func expulsions(record []unionsv1.DecisionRecord) []separation.Expulsion {
 	var out []separation.Expulsion
-	for _, p := range governance.Passed(proposals, unionsv1.ActionExpel) {
-		out = append(out, separation.Expulsion{Namespace: p.Spec.Action.Namespace, Proposal: governance.Key(p), At: governance.DecidedAt(p)})
+	for _, d := range governance.Passed(record, unionsv1.ActionExpel) {
+		out = append(out, separation.Expulsion{Namespace: d.Namespace, Proposal: d.Proposal, At: d.DecidedAt.Time})
 	}
 	return out
 }
