@@ -18,6 +18,7 @@ package v1alpha1
 
 import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
@@ -114,6 +115,9 @@ type Bridge struct {
 	// interop selects the agents that bridge members in Hub mode; they carry
 	// the badge value interop.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="label selector operators are In, NotIn, Exists and DoesNotExist"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !(e.operator in ['In', 'NotIn']) || (has(e.values) && size(e.values) > 0))",message="In and NotIn take at least one value"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !(e.operator in ['Exists', 'DoesNotExist']) || !has(e.values) || size(e.values) == 0)",message="Exists and DoesNotExist take no values"
 	Interop *metav1.LabelSelector `json:"interop,omitempty"`
 }
 
@@ -162,9 +166,45 @@ type ComplianceStatus struct {
 	Standard string `json:"standard"`
 	// compliant is whether the agent meets the standard.
 	Compliant bool `json:"compliant"`
-	// message says why the agent fails the standard.
+	// reason is the verdict: NotMet, or EvaluationError when the expression
+	// could not be evaluated on the agent. Status carries verdicts only,
+	// never evaluated values or evaluation error text.
+	// +optional
+	Reason ComplianceReason `json:"reason,omitempty"`
+	// message is the standard's own message (as its union declares it).
 	// +optional
 	Message string `json:"message,omitempty"`
+}
+
+// ComplianceReason is the verdict on an agent that fails a standard.
+// +kubebuilder:validation:Enum=NotMet;EvaluationError
+type ComplianceReason string
+
+const (
+	// ComplianceNotMet: the standard's expression is false for the agent.
+	ComplianceNotMet ComplianceReason = "NotMet"
+	// ComplianceEvaluationError: the expression could not be evaluated.
+	ComplianceEvaluationError ComplianceReason = "EvaluationError"
+)
+
+// ReserveRecord is an alliance's record of a volunteered reserve it raised:
+// what its owner had set and what the alliance set, so that it gives back
+// exactly what it added. It lives in the alliance's status, where no
+// tenant can forge it.
+type ReserveRecord struct {
+	// namespace of the reserve workload.
+	Namespace string `json:"namespace"`
+	// kind of the reserve workload: Deployment or StatefulSet.
+	Kind string `json:"kind"`
+	// name of the reserve workload.
+	Name string `json:"name"`
+	// uid of the reserve workload: a workload re-created under its name is
+	// another, which the alliance never touches.
+	UID types.UID `json:"uid"`
+	// ownerReplicas is the count its owner had set when the alliance raised it.
+	OwnerReplicas int32 `json:"ownerReplicas"`
+	// replicas is the count the alliance set.
+	Replicas int32 `json:"replicas"`
 }
 
 // Disruption is a member agent workload below its desired availability.
@@ -205,6 +245,12 @@ type AllianceStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxItems=100
 	Disruptions []Disruption `json:"disruptions,omitempty"`
+
+	// reserves records the volunteered reserves the alliance has raised
+	// and must give back (at most 100).
+	// +optional
+	// +kubebuilder:validation:MaxItems=100
+	Reserves []ReserveRecord `json:"reserves,omitempty"`
 }
 
 // +kubebuilder:object:root=true

@@ -171,12 +171,15 @@ const (
 )
 
 // GoalState is whether a goal is met.
-// +kubebuilder:validation:Enum=Pending;Met
+// +kubebuilder:validation:Enum=Pending;Met;Unverifiable
 type GoalState string
 
 const (
 	GoalPending GoalState = "Pending"
 	GoalMet     GoalState = "Met"
+	// GoalUnverifiable: the goal's object is not in an Active member
+	// namespace (or cannot be watched), so the coalition does not look.
+	GoalUnverifiable GoalState = "Unverifiable"
 )
 
 // GoalStatus is the state of one goal.
@@ -188,6 +191,10 @@ type GoalStatus struct {
 	// metAt is when the goal was met.
 	// +optional
 	MetAt *metav1.Time `json:"metAt,omitempty"`
+	// reason says why an Unverifiable goal is not verified, such as
+	// NotAMemberNamespace; it never says anything of the object itself.
+	// +optional
+	Reason string `json:"reason,omitempty"`
 }
 
 // CouncilSeat is one agent on the council.

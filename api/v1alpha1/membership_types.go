@@ -24,6 +24,9 @@ import (
 type Reserves struct {
 	// selector picks the volunteered agent workloads of this namespace by label.
 	// +required
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="label selector operators are In, NotIn, Exists and DoesNotExist"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !(e.operator in ['In', 'NotIn']) || (has(e.values) && size(e.values) > 0))",message="In and NotIn take at least one value"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !(e.operator in ['Exists', 'DoesNotExist']) || !has(e.values) || size(e.values) == 0)",message="Exists and DoesNotExist take no values"
 	Selector metav1.LabelSelector `json:"selector"`
 
 	// maxScaleBy is how many replicas a reserve may be scaled up by, at most.
@@ -45,6 +48,9 @@ type MembershipSpec struct {
 	// agents selects which agents of this namespace join, by label; omitted
 	// means every agent in the namespace.
 	// +optional
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, e.operator in ['In', 'NotIn', 'Exists', 'DoesNotExist'])",message="label selector operators are In, NotIn, Exists and DoesNotExist"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !(e.operator in ['In', 'NotIn']) || (has(e.values) && size(e.values) > 0))",message="In and NotIn take at least one value"
+	// +kubebuilder:validation:XValidation:rule="!has(self.matchExpressions) || self.matchExpressions.all(e, !(e.operator in ['Exists', 'DoesNotExist']) || !has(e.values) || size(e.values) == 0)",message="Exists and DoesNotExist take no values"
 	Agents *metav1.LabelSelector `json:"agents,omitempty"`
 
 	// reserves (Alliance only) are agents that may be scaled up to defend allies.
@@ -69,6 +75,22 @@ type MembershipSpec struct {
 	// reintegrate asks to rejoin after a separation, once the wait is over.
 	// +optional
 	Reintegrate bool `json:"reintegrate,omitempty"`
+}
+
+// MembershipTerms are a Membership's terms as the union keeps them in force:
+// the last terms it accepted. An edit the union refuses never lifts them.
+type MembershipTerms struct {
+	// generation of the Membership the terms were accepted from.
+	Generation int64 `json:"generation"`
+	// agents selects the agents that join (nil: every agent).
+	// +optional
+	Agents *metav1.LabelSelector `json:"agents,omitempty"`
+	// reserves volunteered (Alliance only).
+	// +optional
+	Reserves *Reserves `json:"reserves,omitempty"`
+	// overrides of the constitution's parameters (Federation only).
+	// +optional
+	Overrides map[string]string `json:"overrides,omitempty"`
 }
 
 // MembershipStatus is the observed state of a Membership.
@@ -110,6 +132,12 @@ type MembershipStatus struct {
 	// after a separation.
 	// +optional
 	ReintegrationEligibleAt *metav1.Time `json:"reintegrationEligibleAt,omitempty"`
+
+	// terms are the terms in force while the membership is badged: those
+	// the union last accepted. A later edit it refuses leaves them in force,
+	// with a condition naming the refused edit.
+	// +optional
+	Terms *MembershipTerms `json:"terms,omitempty"`
 }
 
 // +kubebuilder:object:root=true

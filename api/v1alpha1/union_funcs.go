@@ -203,3 +203,17 @@ func IsBadgeKey(key string) bool {
 	}
 	return false
 }
+
+// SpecTerms are the terms a Membership asks for.
+func (m *Membership) SpecTerms() MembershipTerms {
+	return MembershipTerms{Generation: m.Generation, Agents: m.Spec.Agents, Reserves: m.Spec.Reserves, Overrides: m.Spec.Overrides}
+}
+
+// TermsInForce are the terms the union applies for a Membership: those it
+// accepted last, while the Membership is badged; its spec otherwise.
+func (m *Membership) TermsInForce() MembershipTerms {
+	if m.Status.Terms != nil && m.Status.Standing.Badged() {
+		return *m.Status.Terms
+	}
+	return m.SpecTerms()
+}

@@ -59,6 +59,10 @@ type Facts struct {
 	Exit *Exit
 	// Reintegrate is the Membership's request to rejoin after a separation.
 	Reintegrate bool
+	// Member is set for a Membership already badged in a union that takes
+	// a treaty to leave: it stays a member whatever becomes of its
+	// invitation; only a treaty, an expulsion or the union's end end it.
+	Member bool
 	// AdmittedBy names (namespace/name) the Passed Admit proposal that
 	// admits the namespace, when it is the union's latest decision on it:
 	// the namespace is invited whatever the admission terms say.
@@ -126,7 +130,7 @@ func Decide(f Facts) Decision {
 	if x := f.Exit; x != nil && x.Effective && (!f.Reintegrate || waiting) {
 		return separated(f, ref, waiting)
 	}
-	if ok, why := Invited(f.Union.Terms().Admission, f.Namespace, f.NamespaceLabels); !ok && f.AdmittedBy == "" {
+	if ok, why := Invited(f.Union.Terms().Admission, f.Namespace, f.NamespaceLabels); !ok && f.AdmittedBy == "" && !f.Member {
 		return Decision{Standing: unionsv1.StandingPending, Reason: why}
 	}
 	if waiting {

@@ -156,11 +156,62 @@ func Reserved(key string) bool {
 // imposes any longer is noticed, and released, by the next write.
 const ImposedAnnotation = "unions.kos.dev/imposed-labels"
 
+// ConflictsAnnotation records on a Namespace the labels its unions would
+// impose that another field manager holds with another value, as
+// key=value (the other manager's value), comma-separated and sorted. Those
+// clauses are not in force there: the operator never takes a label from
+// another manager, and leaves it alone while it keeps that value.
+const ConflictsAnnotation = "unions.kos.dev/label-conflicts"
+
 // Labels is what the badge engine wants in one object's labels: exactly its
-// badges and, on a Namespace, the labels its unions impose.
+// badges and, on a Namespace, the labels its unions impose, less those
+// another field manager holds (Conflicts, by key, with that manager's value).
 type Labels struct {
-	Badges  Set
-	Imposed map[string]string
+	Badges    Set
+	Imposed   map[string]string
+	Conflicts map[string]string
+}
+
+// Yield gives up the imposed labels another field manager holds, as
+// recorded, for as long as the object still carries the recorded value:
+// once that manager changes or drops the label, the operator tries again.
+func (l Labels) Yield(current, recorded map[string]string) Labels {
+	out := Labels{Badges: l.Badges, Imposed: map[string]string{}, Conflicts: map[string]string{}}
+	for k, v := range l.Imposed {
+		if theirs, ok := recorded[k]; ok && current[k] == theirs && theirs != v {
+			out.Conflicts[k] = theirs
+			continue
+		}
+		out.Imposed[k] = v
+	}
+	return out
+}
+
+// WithConflicts returns l giving up the given labels, which another field
+// manager holds with the values in current.
+func (l Labels) WithConflicts(keys []string, current map[string]string) Labels {
+	out := Labels{Badges: l.Badges, Imposed: maps.Clone(l.Imposed), Conflicts: maps.Clone(l.Conflicts)}
+	if out.Conflicts == nil {
+		out.Conflicts = map[string]string{}
+	}
+	for _, k := range keys {
+		if _, ok := out.Imposed[k]; ok {
+			delete(out.Imposed, k)
+			out.Conflicts[k] = current[k]
+		}
+	}
+	return out
+}
+
+// ParseConflicts reads ConflictsAnnotation.
+func ParseConflicts(annotation string) map[string]string {
+	out := map[string]string{}
+	for pair := range strings.SplitSeq(annotation, ",") {
+		if k, v, ok := strings.Cut(pair, "="); ok && k != "" {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // Labels renders every label wanted (never nil).
@@ -170,23 +221,39 @@ func (l Labels) Labels() map[string]string {
 	return out
 }
 
-// Annotations renders the record of imposed keys (nil when none are imposed).
+// Annotations renders the record of imposed keys and of conflicts (nil
+// when there is neither).
 func (l Labels) Annotations() map[string]string {
-	if len(l.Imposed) == 0 {
-		return nil
+	var out map[string]string
+	if len(l.Imposed) > 0 {
+		out = map[string]string{ImposedAnnotation: l.imposedKeys()}
 	}
-	return map[string]string{ImposedAnnotation: l.imposedKeys()}
+	if len(l.Conflicts) > 0 {
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[ConflictsAnnotation] = l.conflicts()
+	}
+	return out
 }
 
 func (l Labels) imposedKeys() string {
 	return strings.Join(slices.Sorted(maps.Keys(l.Imposed)), ",")
 }
 
+func (l Labels) conflicts() string {
+	pairs := make([]string, 0, len(l.Conflicts))
+	for _, k := range slices.Sorted(maps.Keys(l.Conflicts)) {
+		pairs = append(pairs, k+"="+l.Conflicts[k])
+	}
+	return strings.Join(pairs, ",")
+}
+
 // Matches reports whether an object's labels and annotations are as wanted:
-// exactly the badges, every imposed label with its value, and the record of
-// imposed keys naming exactly those imposed now.
+// exactly the badges, every imposed label with its value, and the records
+// of imposed keys and of conflicts naming exactly those of now.
 func (l Labels) Matches(labels, annotations map[string]string) bool {
-	if !l.Badges.Matches(labels) || annotations[ImposedAnnotation] != l.imposedKeys() {
+	if !l.Badges.Matches(labels) || annotations[ImposedAnnotation] != l.imposedKeys() || annotations[ConflictsAnnotation] != l.conflicts() {
 		return false
 	}
 	for k, v := range l.Imposed {
@@ -207,5 +274,24 @@ func (l Labels) String() string {
 	for _, k := range slices.Sorted(maps.Keys(l.Imposed)) {
 		b.WriteString(k + "=" + l.Imposed[k] + ",")
 	}
+	b.WriteString(";" + l.conflicts())
 	return b.String()
+}
+
+// PlatformLabels are a Namespace's labels less those the operator put
+// there: badges, and the labels unions impose (as ImposedAnnotation
+// records them). Invitations by label read only these, so that what one
+// union imposes never invites a namespace to another.
+func PlatformLabels(labels, annotations map[string]string) map[string]string {
+	imposed := map[string]bool{}
+	for k := range strings.SplitSeq(annotations[ImposedAnnotation], ",") {
+		imposed[k] = true
+	}
+	out := make(map[string]string, len(labels))
+	for k, v := range labels {
+		if !unionsv1.IsBadgeKey(k) && !imposed[k] {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -66,7 +66,7 @@ func (t *Tally) Add(namespace, agent string, results []standards.Result) {
 		t.failed[key] = true
 		if id := namespace + "/" + agent + "/" + r.Standard; !t.listed[id] {
 			t.listed[id] = true
-			t.failures = append(t.failures, unionsv1.ComplianceStatus{Namespace: namespace, Agent: agent, Standard: r.Standard, Message: r.Message})
+			t.failures = append(t.failures, unionsv1.ComplianceStatus{Namespace: namespace, Agent: agent, Standard: r.Standard, Reason: r.Reason, Message: r.Message})
 		}
 	}
 }

@@ -76,6 +76,10 @@ type Standard struct {
 type Constitution struct {
 	// Lineage names the federation's line, root first, the federation last.
 	Lineage []string
+	// Founded is when each federation of the lineage was created: where two
+	// unions would put objects of one name in a namespace, the older one's
+	// stands.
+	Founded map[string]metav1.Time
 	// NamespaceLabels are the labels every member Namespace carries.
 	NamespaceLabels map[string]string
 	// Objects are propagated into every member namespace, root's first.
@@ -98,7 +102,7 @@ func Of(f *unionsv1.Federation, ancestors []*unionsv1.Federation) Constitution {
 	}
 	line = append(line, f)
 
-	c := Constitution{NamespaceLabels: map[string]string{}}
+	c := Constitution{NamespaceLabels: map[string]string{}, Founded: map[string]metav1.Time{}}
 	labelSetBy := map[string]string{}
 	objectBy := map[string]string{}
 	renderedBy := map[string]string{}
@@ -109,6 +113,7 @@ func Of(f *unionsv1.Federation, ancestors []*unionsv1.Federation) Constitution {
 			continue // a cycle: each federation counts once
 		}
 		c.Lineage = append(c.Lineage, name)
+		c.Founded[name] = fed.CreationTimestamp
 		problem := func(reason, format string, args ...any) {
 			c.Problems = append(c.Problems, Problem{Federation: name, Reason: reason, Message: fmt.Sprintf(format, args...)})
 		}

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -206,7 +207,7 @@ func TestPlan(t *testing.T) {
 
 	names := func(objs []string) string { return strings.Join(objs, ",") }
 	render := func(members ...Member) map[string]string {
-		got, err := Plan("ns", members, map[string]*unionsv1.Consensus{"north": {Members: 2}})
+		got, _, err := Plan("ns", members, map[string]*unionsv1.Consensus{"north": {Members: 2}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +248,7 @@ func TestPlan(t *testing.T) {
 		}
 	})
 	t.Run("parameters and consensus", func(t *testing.T) {
-		objs, _ := Plan("ns", []Member{inRiver}, map[string]*unionsv1.Consensus{"north": {Members: 2}})
+		objs, _, _ := Plan("ns", []Member{inRiver}, map[string]*unionsv1.Consensus{"north": {Members: 2}})
 		for _, u := range objs {
 			switch u.GetName() {
 			case "federation-north-params":
@@ -272,4 +273,38 @@ func TestPlan(t *testing.T) {
 			t.Error("the replaced object is still planned")
 		}
 	})
+}
+
+func TestPlanRefusesAName(t *testing.T) {
+	// The hyphen joins federation and clause names, which both may contain:
+	// federation a's object b-params and federation a-b's params ConfigMap
+	// are both federation-a-b-params. The older federation's stands.
+	older := fed("a", "", func(c *unionsv1.Constitution) {
+		c.Objects = []unionsv1.ConstitutionObject{object("b-params", `{"apiVersion":"v1","kind":"ConfigMap","data":{"maxReplicas":"100"}}`)}
+	})
+	older.CreationTimestamp = metav1.NewTime(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	younger := fed("a-b", "a", func(c *unionsv1.Constitution) {
+		c.Standards = []unionsv1.FederationStandard{standard("replicas", map[string]unionsv1.Parameter{"maxReplicas": {Default: "5", Min: "1", Max: "10"}})}
+	})
+	younger.CreationTimestamp = metav1.NewTime(time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC))
+	m := Member{Membership: membership("ns", "join", "a-b", "uid", nil), Constitution: Of(younger, []*unionsv1.Federation{older})}
+	objs, refused, err := Plan("ns", []Member{m}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var planned int
+	for _, u := range objs {
+		if u.GetName() == "federation-a-b-params" {
+			planned++
+			if v, _, _ := unstructured.NestedString(u.Object, "data", "maxReplicas"); v != "100" {
+				t.Errorf("the planned federation-a-b-params is not the older federation's: %v", u.Object["data"])
+			}
+		}
+	}
+	if planned != 1 || len(refused) != 1 || refused[0].Federation != "a-b" || refused[0].By != "a" || refused[0].Name != "federation-a-b-params" {
+		t.Fatalf("planned %d federation-a-b-params, refused %+v", planned, refused)
+	}
+	if !strings.Contains(refused[0].Message(), "federation a, older") {
+		t.Errorf("message %q", refused[0].Message())
+	}
 }

@@ -18,6 +18,7 @@ package constitution
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -61,12 +62,33 @@ func Stewards(members []Member) map[string]int {
 	return out
 }
 
+// Refusal is an object of a federation not put in a namespace because
+// another federation's object there has the same kind and name: the older
+// federation's stands, and nothing is overwritten.
+type Refusal struct {
+	// Federation whose object is refused, and the Membership it would be
+	// owned by.
+	Federation string
+	Membership *unionsv1.Membership
+	Kind, Name string
+	// By is the federation whose object of that name stands.
+	By string
+}
+
+// Message says what was refused and why.
+func (r Refusal) Message() string {
+	return fmt.Sprintf("%s %s of federation %s is not put in the namespace: federation %s, older, puts an object of that name there", r.Kind, r.Name, r.Federation, r.By)
+}
+
 // Plan returns every object the federations of a namespace's members put in
 // it: each federation's propagated objects (but those the steward member
 // replaced), its params ConfigMap when it has standards, and its consensus
 // ConfigMap; each owned by the steward Membership and labelled with its union.
-// consensus holds the federations' consensus by name.
-func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Consensus) ([]*unstructured.Unstructured, error) {
+// consensus holds the federations' consensus by name. Where two federations
+// would render objects of one kind and name (names join federation and
+// clause names with hyphens, which both may contain), the older federation's
+// object is planned and the other is refused.
+func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Consensus) ([]*unstructured.Unstructured, []Refusal, error) {
 	stewards := Stewards(members)
 	feds := make([]string, 0, len(stewards))
 	for fed := range stewards {
@@ -74,12 +96,22 @@ func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Con
 	}
 	slices.Sort(feds)
 
-	var out []*unstructured.Unstructured
+	type planned struct {
+		obj     *unstructured.Unstructured
+		fed     string
+		founded metav1.Time
+		member  *unionsv1.Membership
+	}
+	var all []planned
 	for _, fed := range feds {
 		m := members[stewards[fed]]
 		mem, con := m.Membership, m.Constitution
 		label := mem.Spec.Union.LabelValue()
-		replaced := overrides.Replaced(mem.Spec.Overrides, con.Terms().Objects)
+		terms := mem.TermsInForce()
+		replaced := overrides.Replaced(terms.Overrides, con.Terms().Objects)
+		add := func(o *unstructured.Unstructured) {
+			all = append(all, planned{obj: o, fed: fed, founded: con.Founded[fed], member: mem})
+		}
 		for _, o := range con.Objects {
 			if o.Federation != fed {
 				continue
@@ -87,21 +119,37 @@ func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Con
 			if _, ok := replaced[o.Name]; ok {
 				continue
 			}
-			out = append(out, Render(o, namespace, label, mem))
+			add(Render(o, namespace, label, mem))
 		}
 		if len(con.StandardsOf(fed)) > 0 {
-			out = append(out, ConfigMap(ParamsName(fed), namespace, label, con.Parameters(fed, mem.Spec.Overrides), mem))
+			add(ConfigMap(ParamsName(fed), namespace, label, con.Parameters(fed, terms.Overrides), mem))
 		}
 		data, err := ConsensusData(fed, consensus[fed])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, ConfigMap(ConsensusName(fed), namespace, label, data, mem))
+		add(ConfigMap(ConsensusName(fed), namespace, label, data, mem))
+	}
+	// The older federation first, so that it keeps a name two would use.
+	slices.SortStableFunc(all, func(a, b planned) int {
+		return cmp.Or(a.founded.Compare(b.founded.Time), cmp.Compare(a.fed, b.fed))
+	})
+	var out []*unstructured.Unstructured
+	var refused []Refusal
+	byName := map[string]string{}
+	for _, p := range all {
+		key := p.obj.GetKind() + "/" + p.obj.GetName()
+		if by, taken := byName[key]; taken {
+			refused = append(refused, Refusal{Federation: p.fed, Membership: p.member, Kind: p.obj.GetKind(), Name: p.obj.GetName(), By: by})
+			continue
+		}
+		byName[key] = p.fed
+		out = append(out, p.obj)
 	}
 	slices.SortFunc(out, func(a, b *unstructured.Unstructured) int {
 		return cmp.Or(cmp.Compare(a.GetKind(), b.GetKind()), cmp.Compare(a.GetName(), b.GetName()))
 	})
-	return out, nil
+	return out, refused, nil
 }
 
 // controlledBy reports whether the owner references name uid as controller.

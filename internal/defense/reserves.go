@@ -17,39 +17,39 @@ limitations under the License.
 package defense
 
 import (
-	"strconv"
-)
+	"k8s.io/apimachinery/pkg/types"
 
-// Annotations a union writes on a reserve workload it scaled up: the replica
-// count to restore and the union holding it. The reserve's own namespace,
-// which volunteered it, is the only place this record can live, and it
-// survives a restart of the operator.
-const (
-	PriorReplicasAnnotation = "unions.kos.dev/reserve-prior-replicas"
-	ReserveForAnnotation    = "unions.kos.dev/reserve-for"
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
 // Reserve is an agent workload a member volunteered, or one the union
-// scaled and still has to restore.
+// raised and has not given back yet.
 type Reserve struct {
 	Namespace string
 	Kind      string
 	Name      string
+	// UID of the workload observed.
+	UID types.UID
 	// Replicas is the workload's current spec.replicas.
 	Replicas int32
-	// Prior is the count recorded when the union scaled it up (nil: not scaled).
-	Prior *int32
-	// MaxScaleBy is how far it may be scaled up; 0 when it is no longer volunteered.
+	// MaxScaleBy is how far it may be raised; 0 when no Active member
+	// volunteers it (any more).
 	MaxScaleBy int32
+	// Record is the union's record of raising it, from its status; nil
+	// when the union has not raised it.
+	Record *unionsv1.ReserveRecord
 }
 
-// Step is a write to a reserve: scale it to Target, recording Prior first
-// (Record) or dropping the record after (Release).
+// MaxRecords bounds the reserves a union holds raised at once (its
+// status.reserves).
+const MaxRecords = 100
+
+// Step is a write to a reserve: its replicas to Target.
 type Step struct {
 	Reserve
-	Target  int32
-	Record  bool
-	Release bool
+	Target int32
+	// GiveBack is set when the step gives back what the union added.
+	GiveBack bool
 }
 
 // Called reports whether a reserve is called up: it is volunteered and an
@@ -67,30 +67,58 @@ func Called(r Reserve, due []Agent) bool {
 }
 
 // Plan returns the writes that bring the reserves where the due agents want
-// them: a called reserve runs at its prior count plus maxScaleBy; any other
-// reserve the union scaled goes back to its exact prior count.
-func Plan(reserves []Reserve, due []Agent) []Step {
-	var out []Step
+// them, and the union's records of the reserves after them. The rules:
+//
+//   - A reserve called up is raised by maxScaleBy above what its owner set:
+//     first the record (the owner's count and the union's), written to the
+//     union's status before anything is scaled, so that a restart never
+//     raises it twice; then, once the record is in force, the replicas.
+//   - The union gives back exactly what it added once nothing calls the
+//     reserve up (or no Active member volunteers it any more), and only if
+//     the reserve still runs at the union's count: if its owner changed the
+//     count since, the owner's count stands and the record goes.
+//   - While called up, a reserve whose owner changes its count keeps the
+//     owner's count: the union adds nothing more to it.
+//   - A reserve re-created under the name of a recorded one (another UID)
+//     is another workload: the record goes, nothing is written.
+//
+// It never lowers a reserve below what its owner set.
+func Plan(reserves []Reserve, due []Agent) (steps []Step, records []unionsv1.ReserveRecord) {
+	room := MaxRecords
 	for _, r := range reserves {
-		switch {
-		case Called(r, due):
-			step := Step{Reserve: r}
-			prior := r.Replicas
-			if r.Prior == nil {
-				step.Record = true
-				step.Prior = &prior
-			} else {
-				prior = *r.Prior
-			}
-			step.Target = prior + r.MaxScaleBy
-			if step.Record || r.Replicas != step.Target {
-				out = append(out, step)
-			}
-		case r.Prior != nil:
-			out = append(out, Step{Reserve: r, Target: *r.Prior, Release: true})
+		if r.Record != nil {
+			room--
 		}
 	}
-	return out
+	for _, r := range reserves {
+		rec := r.Record
+		if rec != nil && rec.UID != r.UID {
+			continue // another workload under the name: forget it
+		}
+		called := Called(r, due)
+		if rec == nil {
+			if called && room > 0 {
+				room--
+				records = append(records, unionsv1.ReserveRecord{Namespace: r.Namespace, Kind: r.Kind, Name: r.Name, UID: r.UID,
+					OwnerReplicas: r.Replicas, Replicas: r.Replicas + r.MaxScaleBy})
+			}
+			continue
+		}
+		switch {
+		case called && r.Replicas == rec.Replicas:
+			records = append(records, *rec)
+		case called && r.Replicas == rec.OwnerReplicas:
+			steps = append(steps, Step{Reserve: r, Target: rec.Replicas})
+			records = append(records, *rec)
+		case called:
+			// The owner set another count meanwhile: it stands.
+			records = append(records, unionsv1.ReserveRecord{Namespace: r.Namespace, Kind: r.Kind, Name: r.Name, UID: r.UID,
+				OwnerReplicas: r.Replicas, Replicas: r.Replicas})
+		case r.Replicas == rec.Replicas && rec.Replicas != rec.OwnerReplicas:
+			steps = append(steps, Step{Reserve: r, Target: rec.OwnerReplicas, GiveBack: true})
+		}
+	}
+	return steps, records
 }
 
 // ReservesFor counts the reserves called up for a due agent.
@@ -104,31 +132,12 @@ func ReservesFor(reserves []Reserve, a Agent) int32 {
 	return n
 }
 
-// Recorded reads the record a union left on a workload: the prior replica
-// count when holder (the union, as Kind.name) scaled it, and whether
-// another union holds it.
-func Recorded(annotations map[string]string, holder string) (prior *int32, heldByOther bool) {
-	by, ok := annotations[ReserveForAnnotation]
-	if !ok {
-		return nil, false
+// RecordOf finds the record of a workload among records, or nil.
+func RecordOf(records []unionsv1.ReserveRecord, namespace, kind, name string) *unionsv1.ReserveRecord {
+	for i := range records {
+		if r := &records[i]; r.Namespace == namespace && r.Kind == kind && r.Name == name {
+			return r
+		}
 	}
-	if by != holder {
-		return nil, true
-	}
-	n, err := strconv.ParseInt(annotations[PriorReplicasAnnotation], 10, 32)
-	if err != nil || n < 0 {
-		// A record that does not parse cannot be restored from; it is
-		// treated as not scaled, so the union records the current count.
-		return nil, false
-	}
-	p := int32(n)
-	return &p, false
-}
-
-// Record is the annotations of a union's record on a reserve.
-func Record(holder string, prior int32) map[string]string {
-	return map[string]string{
-		ReserveForAnnotation:    holder,
-		PriorReplicasAnnotation: strconv.FormatInt(int64(prior), 10),
-	}
+	return nil
 }

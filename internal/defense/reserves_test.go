@@ -20,61 +20,82 @@ import (
 	"reflect"
 	"testing"
 
-	"k8s.io/utils/ptr"
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
 func TestPlan(t *testing.T) {
-	reserve := func(ns string, replicas int32, prior *int32, maxScaleBy int32) Reserve {
-		return Reserve{Namespace: ns, Kind: "Deployment", Name: "backup", Replicas: replicas, Prior: prior, MaxScaleBy: maxScaleBy}
+	record := func(owner, replicas int32) *unionsv1.ReserveRecord {
+		return &unionsv1.ReserveRecord{Namespace: "team-b", Kind: "Deployment", Name: "backup", UID: "w1", OwnerReplicas: owner, Replicas: replicas}
+	}
+	reserve := func(replicas, maxScaleBy int32, rec *unionsv1.ReserveRecord) Reserve {
+		return Reserve{Namespace: "team-b", Kind: "Deployment", Name: "backup", UID: "w1", Replicas: replicas, MaxScaleBy: maxScaleBy, Record: rec}
 	}
 	dueInA := []Agent{{"team-a", "planner"}}
 	tests := []struct {
 		name     string
-		reserves []Reserve
+		reserve  Reserve
 		due      []Agent
-		want     []Step
+		steps    []int32 // targets
+		giveBack bool
+		records  []unionsv1.ReserveRecord
 	}{
-		{name: "no disruption, nothing scaled", reserves: []Reserve{reserve("team-b", 2, nil, 3)}},
-		{
-			name:     "called up: record the prior count, scale by maxScaleBy",
-			reserves: []Reserve{reserve("team-b", 2, nil, 3)}, due: dueInA,
-			want: []Step{{Reserve: reserve("team-b", 2, ptr.To[int32](2), 3), Target: 5, Record: true}},
-		},
-		{
-			name:     "already scaled: nothing to write",
-			reserves: []Reserve{reserve("team-b", 5, ptr.To[int32](2), 3)}, due: dueInA,
-		},
-		{
-			name:     "scaled, then changed by someone: back to prior plus maxScaleBy",
-			reserves: []Reserve{reserve("team-b", 9, ptr.To[int32](2), 3)}, due: dueInA,
-			want: []Step{{Reserve: reserve("team-b", 9, ptr.To[int32](2), 3), Target: 5}},
-		},
-		{
-			name:     "a member's reserves never defend the member itself",
-			reserves: []Reserve{reserve("team-a", 1, nil, 3)}, due: dueInA,
-		},
-		{
-			name:     "recovered: back to the exact prior count, record released",
-			reserves: []Reserve{reserve("team-b", 5, ptr.To[int32](2), 3)},
-			want:     []Step{{Reserve: reserve("team-b", 5, ptr.To[int32](2), 3), Target: 2, Release: true}},
-		},
-		{
-			name:     "no longer volunteered during a disruption: restored",
-			reserves: []Reserve{reserve("team-b", 5, ptr.To[int32](2), 0)}, due: dueInA,
-			want: []Step{{Reserve: reserve("team-b", 5, ptr.To[int32](2), 0), Target: 2, Release: true}},
-		},
-		{
-			name:     "prior of zero restores to zero",
-			reserves: []Reserve{reserve("team-b", 1, ptr.To[int32](0), 1)},
-			want:     []Step{{Reserve: reserve("team-b", 1, ptr.To[int32](0), 1), Target: 0, Release: true}},
-		},
+		{name: "no disruption, nothing raised", reserve: reserve(2, 3, nil)},
+		{name: "called up: the record first, nothing scaled yet", reserve: reserve(2, 3, nil), due: dueInA,
+			records: []unionsv1.ReserveRecord{*record(2, 5)}},
+		{name: "called up, recorded: raised by maxScaleBy above the owner's count", reserve: reserve(2, 3, record(2, 5)), due: dueInA,
+			steps: []int32{5}, records: []unionsv1.ReserveRecord{*record(2, 5)}},
+		{name: "raised: nothing to write", reserve: reserve(5, 3, record(2, 5)), due: dueInA,
+			records: []unionsv1.ReserveRecord{*record(2, 5)}},
+		{name: "the owner sets 6 while called up: its count stands, nothing is lowered", reserve: reserve(6, 3, record(2, 5)), due: dueInA,
+			records: []unionsv1.ReserveRecord{*record(6, 6)}},
+		{name: "a member's reserves never defend the member itself", reserve: Reserve{Namespace: "team-a", Kind: "Deployment", Name: "x", UID: "w2", Replicas: 1, MaxScaleBy: 3}, due: dueInA},
+		{name: "recovered: exactly what was added is given back", reserve: reserve(5, 3, record(2, 5)),
+			steps: []int32{2}, giveBack: true},
+		{name: "recovered, but the owner changed the count since: the owner's count stands", reserve: reserve(6, 3, record(2, 5))},
+		{name: "the member left during a disruption: only its addition is given back", reserve: reserve(5, 0, record(2, 5)), due: dueInA,
+			steps: []int32{2}, giveBack: true},
+		{name: "the member left, and the owner had changed the count: nothing is written", reserve: reserve(4, 0, record(2, 5)), due: dueInA},
+		{name: "a workload re-created under the name is never touched", reserve: Reserve{Namespace: "team-b", Kind: "Deployment", Name: "backup", UID: "w9", Replicas: 5, MaxScaleBy: 3, Record: record(2, 5)}},
+		{name: "a prior count of zero is given back as zero", reserve: reserve(1, 1, record(0, 1)),
+			steps: []int32{0}, giveBack: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Plan(tt.reserves, tt.due); !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("Plan = %+v, want %+v", got, tt.want)
+			steps, records := Plan([]Reserve{tt.reserve}, tt.due)
+			var targets []int32
+			for _, s := range steps {
+				targets = append(targets, s.Target)
+				if s.GiveBack != tt.giveBack {
+					t.Errorf("giveBack = %v, want %v", s.GiveBack, tt.giveBack)
+				}
+				if s.Target < ownerOf(tt.reserve) {
+					t.Errorf("lowered to %d, below the owner's %d", s.Target, ownerOf(tt.reserve))
+				}
+			}
+			if !reflect.DeepEqual(targets, tt.steps) {
+				t.Errorf("targets %v, want %v", targets, tt.steps)
+			}
+			if !reflect.DeepEqual(records, tt.records) {
+				t.Errorf("records %+v, want %+v", records, tt.records)
 			}
 		})
+	}
+}
+
+func ownerOf(r Reserve) int32 {
+	if r.Record != nil && r.Record.UID == r.UID {
+		return r.Record.OwnerReplicas
+	}
+	return 0
+}
+
+func TestPlanBoundsTheRecords(t *testing.T) {
+	var reserves []Reserve
+	for i := range MaxRecords + 10 {
+		reserves = append(reserves, Reserve{Namespace: "team-b", Kind: "Deployment", Name: string(rune('a'+i%26)) + string(rune('a'+i/26)), Replicas: 1, MaxScaleBy: 1})
+	}
+	if _, records := Plan(reserves, []Agent{{"team-a", "x"}}); len(records) != MaxRecords {
+		t.Fatalf("%d records, want %d", len(records), MaxRecords)
 	}
 }
 
@@ -83,31 +104,9 @@ func TestReservesFor(t *testing.T) {
 		{Namespace: "team-a", MaxScaleBy: 1},
 		{Namespace: "team-b", MaxScaleBy: 1},
 		{Namespace: "team-c", MaxScaleBy: 2},
-		{Namespace: "team-d", MaxScaleBy: 0, Prior: ptr.To[int32](1)},
+		{Namespace: "team-d", MaxScaleBy: 0},
 	}
 	if got := ReservesFor(reserves, Agent{"team-a", "planner"}); got != 2 {
 		t.Fatalf("ReservesFor = %d, want 2", got)
-	}
-}
-
-func TestRecorded(t *testing.T) {
-	const holder = "Alliance.blue"
-	tests := []struct {
-		name        string
-		annotations map[string]string
-		prior       *int32
-		held        bool
-	}{
-		{name: "none"},
-		{name: "ours", annotations: Record(holder, 3), prior: ptr.To[int32](3)},
-		{name: "another union's", annotations: Record("Alliance.red", 3), held: true},
-		{name: "unreadable", annotations: map[string]string{ReserveForAnnotation: holder, PriorReplicasAnnotation: "x"}},
-		{name: "negative", annotations: map[string]string{ReserveForAnnotation: holder, PriorReplicasAnnotation: "-1"}},
-	}
-	for _, tt := range tests {
-		prior, held := Recorded(tt.annotations, holder)
-		if !reflect.DeepEqual(prior, tt.prior) || held != tt.held {
-			t.Errorf("%s: Recorded = %v, %v; want %v, %v", tt.name, prior, held, tt.prior, tt.held)
-		}
 	}
 }

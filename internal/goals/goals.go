@@ -48,11 +48,24 @@ func Refs(goals []unionsv1.Goal) []unionsv1.ObjectReference {
 	return out
 }
 
+// ReasonNotAMemberNamespace is why a goal whose object is not in an Active
+// member namespace of the coalition is Unverifiable: a union looks at
+// nothing of a namespace that did not join it.
+const ReasonNotAMemberNamespace = "NotAMemberNamespace"
+
+// Verifiable says whether the object a goal completes on may be looked at:
+// it lies in one of the coalition's Active member namespaces. Cluster-scoped
+// objects belong to no member and are never looked at.
+func Verifiable(ref unionsv1.ObjectReference, members map[string]bool) bool {
+	return ref.Namespace != "" && members[ref.Namespace]
+}
+
 // Evaluate returns the state of every goal, in the order of the spec: a goal
 // met before stays Met with its metAt; a goal named in met becomes Met at
-// now; any other goal is Pending (goals without completion always are, until
-// a human removes them: they are tracked for people, not by the operator).
-func Evaluate(goals []unionsv1.Goal, previous []unionsv1.GoalStatus, met map[string]bool, now time.Time) []unionsv1.GoalStatus {
+// now; a goal named in unverifiable is Unverifiable, with that reason;
+// any other goal is Pending (goals without completion always are, until a
+// human removes them: they are tracked for people, not by the operator).
+func Evaluate(goals []unionsv1.Goal, previous []unionsv1.GoalStatus, met map[string]bool, unverifiable map[string]string, now time.Time) []unionsv1.GoalStatus {
 	was := make(map[string]unionsv1.GoalStatus, len(previous))
 	for _, p := range previous {
 		was[p.Name] = p
@@ -71,6 +84,8 @@ func Evaluate(goals []unionsv1.Goal, previous []unionsv1.GoalStatus, met map[str
 			}
 		case met[g.Name]:
 			st.State, st.MetAt = unionsv1.GoalMet, &metav1.Time{Time: now}
+		case unverifiable[g.Name] != "":
+			st.State, st.Reason = unionsv1.GoalUnverifiable, unverifiable[g.Name]
 		}
 		out = append(out, st)
 	}

@@ -65,28 +65,51 @@ func TestEvaluate(t *testing.T) {
 		previous []unionsv1.GoalStatus
 		met      map[string]bool
 		want     []unionsv1.GoalStatus
+		// outside are the goals whose objects are outside the member namespaces.
+		outside []string
 	}{
 		{"new goals are Pending", []unionsv1.Goal{goal("a", &ref), goal("b", nil)}, nil, nil,
-			[]unionsv1.GoalStatus{pending("a"), pending("b")}},
+			[]unionsv1.GoalStatus{pending("a"), pending("b")}, nil},
 		{"a goal seen met becomes Met now", []unionsv1.Goal{goal("a", &ref)}, []unionsv1.GoalStatus{pending("a")},
-			map[string]bool{"a": true}, []unionsv1.GoalStatus{met("a", now)}},
+			map[string]bool{"a": true}, []unionsv1.GoalStatus{met("a", now)}, nil},
 		{"a met goal stays Met with its metAt", []unionsv1.Goal{goal("a", &ref)}, []unionsv1.GoalStatus{met("a", t0)},
-			nil, []unionsv1.GoalStatus{met("a", t0)}},
+			nil, []unionsv1.GoalStatus{met("a", t0)}, nil},
 		{"a met goal keeps its metAt when seen met again", []unionsv1.Goal{goal("a", &ref)}, []unionsv1.GoalStatus{met("a", t0)},
-			map[string]bool{"a": true}, []unionsv1.GoalStatus{met("a", t0)}},
+			map[string]bool{"a": true}, []unionsv1.GoalStatus{met("a", t0)}, nil},
 		{"a goal without completion stays Pending", []unionsv1.Goal{goal("manual", nil)}, []unionsv1.GoalStatus{pending("manual")},
-			nil, []unionsv1.GoalStatus{pending("manual")}},
+			nil, []unionsv1.GoalStatus{pending("manual")}, nil},
 		{"removed goals go, in spec order", []unionsv1.Goal{goal("b", nil), goal("a", &ref)},
 			[]unionsv1.GoalStatus{met("a", t0), pending("gone"), pending("b")}, nil,
-			[]unionsv1.GoalStatus{pending("b"), met("a", t0)}},
-		{"no goals, no status", nil, []unionsv1.GoalStatus{pending("gone")}, nil, nil},
+			[]unionsv1.GoalStatus{pending("b"), met("a", t0)}, nil},
+		{"no goals, no status", nil, []unionsv1.GoalStatus{pending("gone")}, nil, nil, nil},
+		{"a goal outside the member namespaces is Unverifiable, with its reason", []unionsv1.Goal{goal("a", &ref)}, []unionsv1.GoalStatus{pending("a")},
+			map[string]bool{"b": true}, []unionsv1.GoalStatus{{Name: "a", State: unionsv1.GoalUnverifiable, Reason: ReasonNotAMemberNamespace}}, []string{"a"}},
+		{"a met goal stays Met when its namespace leaves", []unionsv1.Goal{goal("a", &ref)}, []unionsv1.GoalStatus{met("a", t0)},
+			nil, []unionsv1.GoalStatus{met("a", t0)}, []string{"a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Evaluate(tt.goals, tt.previous, tt.met, now); !reflect.DeepEqual(got, tt.want) {
+			unverifiable := map[string]string{}
+			for _, g := range tt.outside {
+				unverifiable[g] = ReasonNotAMemberNamespace
+			}
+			if got := Evaluate(tt.goals, tt.previous, tt.met, unverifiable, now); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("Evaluate = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestVerifiable(t *testing.T) {
+	members := map[string]bool{"team-a": true}
+	for ref, want := range map[unionsv1.ObjectReference]bool{
+		job("team-a", "rca"):                         true,
+		job("outsider", "rca"):                       false,
+		{APIVersion: "v1", Kind: "Node", Name: "n1"}: false,
+	} {
+		if got := Verifiable(ref, members); got != want {
+			t.Errorf("Verifiable(%s) = %v, want %v", Key(ref), got, want)
+		}
 	}
 }
 

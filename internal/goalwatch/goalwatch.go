@@ -60,7 +60,14 @@ const (
 	ReasonUnknownKind      = "UnknownKind"
 	ReasonInvalidReference = "InvalidReference"
 	ReasonWatchFailed      = "WatchFailed"
+	// ReasonTooManyWatches: the operator already runs MaxWatches goal
+	// informers; the goal waits until one is no longer needed.
+	ReasonTooManyWatches = "TooManyWatches"
 )
+
+// MaxWatches bounds the informers the goal watches run at once (one per
+// referenced kind and member namespace), whatever coalitions ask for.
+const MaxWatches = 128
 
 // Tracking is what the goal watches know of one referenced object.
 type Tracking struct {
@@ -285,6 +292,11 @@ func (w *Watches) observe(ok objectKey, kind, coalition string, now time.Time) T
 	if !running {
 		if w.ctx == nil {
 			return Tracking{Reason: ReasonWatchFailed, Message: "the goal watches have not started yet"}
+		}
+		if len(w.watches) >= MaxWatches {
+			return Tracking{Reason: ReasonTooManyWatches, Message: fmt.Sprintf(
+				"the operator already watches %d kinds and namespaces for goals, its bound; the goal is checked again when one is released", MaxWatches),
+				RecheckAt: now.Add(accessRecheck)}
 		}
 		kw = w.start(ok.accessKey)
 	}

@@ -199,25 +199,20 @@ func ConstitutionOf(ctx context.Context, c client.Reader, f *unionsv1.Federation
 	return constitution.Of(f, chain.Federations), chain, nil
 }
 
-// MemberTerms judges a Federation Membership's local overrides against the
-// constitution in force for it (its federation's and every ancestor's). It
-// returns, when an override is invalid, a message naming every invalid key
-// and the reason InvalidOverride (both "" otherwise), and the parameters in
-// force for the member, keyed <standard>.<parameter>, for its charter.
-func MemberTerms(ctx context.Context, c client.Reader, m *unionsv1.Membership, f *unionsv1.Federation) (message, reason string, parameters map[string]string, err error) {
-	con, _, err := ConstitutionOf(ctx, c, f)
-	if err != nil {
-		return "", "", nil, err
+// OverridesRefused judges a Federation member's local overrides against the
+// constitution in force for it (its federation's and every ancestor's): a
+// message naming every invalid key, with the reason InvalidOverride, or ""
+// when they are valid.
+func OverridesRefused(con constitution.Constitution, memberOverrides map[string]string) (message, reason string) {
+	invalid := overrides.Check(memberOverrides, con.Terms())
+	if len(invalid) == 0 {
+		return "", ""
 	}
-	if invalid := overrides.Check(m.Spec.Overrides, con.Terms()); len(invalid) > 0 {
-		msgs := make([]string, len(invalid))
-		for i, inv := range invalid {
-			msgs[i] = inv.Error()
-		}
-		message = "spec.overrides: " + strings.Join(msgs, "; ") + "; the union's core stays in force"
-		reason = overrides.Reason
+	msgs := make([]string, len(invalid))
+	for i, inv := range invalid {
+		msgs[i] = inv.Error()
 	}
-	return message, reason, con.EffectiveParameters(m.Spec.Overrides), nil
+	return "spec.overrides: " + strings.Join(msgs, "; "), overrides.Reason
 }
 
 // Up returns a union followed by the federations it nests in, nearest

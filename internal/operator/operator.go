@@ -120,7 +120,7 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 	opts := controllerOptions(cfg)
 	metrics.Register(mgr.GetCache())
 
-	if err := (&membership.Reconciler{Client: c, Clock: cfg.Clock, Recorder: recorder}).
+	if err := (&membership.Reconciler{Client: c, APIReader: mgr.GetAPIReader(), Clock: cfg.Clock, Recorder: recorder}).
 		SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func Setup(ctx context.Context, mgr manager.Manager, cfg Config) error {
 		Kind: coalitionKind}).SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
-	if err := alliance.SetupWithManager(ctx, mgr, opts, cfg.Clock, recorder); err != nil {
+	if err := alliance.SetupWithManager(mgr, opts, cfg.Clock, recorder); err != nil {
 		return err
 	}
 	return federation.SetupWithManager(mgr, opts, cfg.Clock, recorder)

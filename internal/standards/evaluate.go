@@ -27,14 +27,21 @@ import (
 	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/apiserver/pkg/admission/plugin/policy/validating"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
-// Result is one standard's verdict on one object.
+// Result is one standard's verdict on one object. It carries the verdict
+// only: never what the expression evaluated to, nor the text of an
+// evaluation error, which may quote the object (an environment variable, a
+// secret reference) into a status every tenant of the union can read.
 type Result struct {
 	Standard  string
 	Compliant bool
-	// Message says why the object fails the standard: its message, or the
-	// evaluation error ("" when compliant).
+	// Reason is why the object fails: NotMet, or EvaluationError ("" when
+	// compliant).
+	Reason unionsv1.ComplianceReason
+	// Message is the standard's own message, as its union declares it.
 	Message string
 }
 
@@ -58,11 +65,9 @@ func (s *Set) Evaluate(ctx context.Context, obj *unstructured.Unstructured, para
 			if d.Action != validating.ActionDeny {
 				continue
 			}
-			out[i].Compliant = false
+			out[i].Compliant, out[i].Reason, out[i].Message = false, unionsv1.ComplianceNotMet, strings.TrimPrefix(Message(c.Standard), c.Name+": ")
 			if d.Evaluation == validating.EvalError {
-				out[i].Message = d.Message
-			} else {
-				out[i].Message = strings.TrimPrefix(d.Message, c.Name+": ")
+				out[i].Reason, out[i].Message = unionsv1.ComplianceEvaluationError, "the standard's expression could not be evaluated on this agent"
 			}
 		}
 	}

@@ -58,6 +58,23 @@ func pod() *unstructured.Unstructured {
 	}}
 }
 
+// TestEvaluateRevealsNoValue evaluates a standard that indexes the labels by
+// an environment variable's value: the error quotes the value, and nothing
+// of it may reach a status every member can read.
+func TestEvaluateRevealsNoValue(t *testing.T) {
+	obj := deployment(true, 1)
+	_ = unstructured.SetNestedSlice(obj.Object, []any{map[string]any{"name": "agent", "image": "x",
+		"env": []any{map[string]any{"name": "DB_PASSWORD", "value": "hunter2-s3cr3t"}}}}, "spec", "template", "spec", "containers")
+	std := unionsv1.Standard{Name: "leak", Expression: "object.metadata.labels[object.spec.template.spec.containers[0].env[0].value] == 'x'"}
+	got := Compile([]unionsv1.Standard{std}, Options{}).Evaluate(context.Background(), obj, nil)
+	if len(got) != 1 || got[0].Compliant || got[0].Reason != unionsv1.ComplianceEvaluationError {
+		t.Fatalf("results %+v", got)
+	}
+	if strings.Contains(got[0].Message, "hunter2") {
+		t.Fatalf("the verdict reveals the value: %q", got[0].Message)
+	}
+}
+
 func TestEvaluate(t *testing.T) {
 	params := &corev1.ConfigMap{Data: map[string]string{"maxReplicas": "3"}}
 	tests := []struct {
@@ -75,8 +92,8 @@ func TestEvaluate(t *testing.T) {
 			obj: deployment(false, 1), wantInMsg: "declare limits"},
 		{name: "fails without a message", standard: unionsv1.Standard{Name: "limits", Expression: limitsExpr},
 			obj: deployment(false, 1), wantInMsg: "the standard is not met"},
-		{name: "error fails", standard: unionsv1.Standard{Name: "limits", Expression: limitsExpr, Message: "declare limits"},
-			obj: pod(), wantInMsg: "no such key: template"},
+		{name: "error fails, without the error's text", standard: unionsv1.Standard{Name: "limits", Expression: limitsExpr, Message: "declare limits"},
+			obj: pod(), wantInMsg: "could not be evaluated"},
 		{name: "request is a creation", standard: unionsv1.Standard{Name: "create", Expression: "request.operation == 'CREATE' && request.resource.resource == 'deployments'"},
 			obj: deployment(false, 1), compliant: true},
 		{name: "params within", standard: unionsv1.Standard{Name: "replicas", Expression: "object.spec.replicas <= int(params.data.maxReplicas)"},
@@ -84,7 +101,7 @@ func TestEvaluate(t *testing.T) {
 		{name: "params beyond", standard: unionsv1.Standard{Name: "replicas", Expression: "object.spec.replicas <= int(params.data.maxReplicas)", Message: "too many"},
 			obj: deployment(true, 4), params: params, withParams: true, wantInMsg: "too many"},
 		{name: "authorizer unbound", standard: unionsv1.Standard{Name: "authz", Expression: "authorizer.group('apps').resource('deployments').check('get').allowed()"},
-			obj: deployment(true, 1), wantInMsg: "authorizer"},
+			obj: deployment(true, 1), wantInMsg: "could not be evaluated"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,6 +118,9 @@ func TestEvaluate(t *testing.T) {
 			}
 			if !strings.Contains(got[0].Message, tt.wantInMsg) {
 				t.Fatalf("message %q, want it to contain %q", got[0].Message, tt.wantInMsg)
+			}
+			if want := tt.compliant == (got[0].Reason == ""); !want {
+				t.Fatalf("reason %q for a compliant=%v verdict", got[0].Reason, got[0].Compliant)
 			}
 			if strings.HasPrefix(got[0].Message, tt.standard.Name+":") {
 				t.Fatalf("message %q repeats the standard's name", got[0].Message)

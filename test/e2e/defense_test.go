@@ -35,7 +35,6 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/badge"
-	"github.com/kos-dev/union-operator/internal/defense"
 )
 
 // agentDeployment returns an agent Deployment (not created) whose Pods the
@@ -169,8 +168,11 @@ var _ = Describe("Alliance defence on the local cluster", func() {
 			WithTimeout(unavailableFor + time.Minute).Should(BeEquivalentTo(3))
 		scaledAt := time.Now()
 		Expect(scaledAt).To(BeTemporally(">=", since.Add(unavailableFor)), "the reserve was scaled before web had been down for %s", unavailableFor)
-		Expect(deploymentOf(Default, reserve).Annotations).To(And(
-			HaveKeyWithValue(defense.PriorReplicasAnnotation, "1"), HaveKeyWithValue(defense.ReserveForAnnotation, "Alliance."+name)))
+		Eventually(func(g Gomega) []unionsv1.ReserveRecord {
+			a := &unionsv1.Alliance{}
+			g.Expect(k8sClient.Get(ctx, client.ObjectKey{Name: name}, a)).To(Succeed())
+			return a.Status.Reserves
+		}).Should(ConsistOf(And(HaveField("Name", reserve.Name), HaveField("OwnerReplicas", BeEquivalentTo(1)), HaveField("Replicas", BeEquivalentTo(3)))))
 		Eventually(func(g Gomega) {
 			c, list := disrupted(g, name)
 			g.Expect(c.Status).To(Equal(metav1.ConditionTrue))
@@ -187,7 +189,6 @@ var _ = Describe("Alliance defence on the local cluster", func() {
 		Eventually(func(g Gomega) {
 			cur := deploymentOf(g, reserve)
 			g.Expect(*cur.Spec.Replicas).To(BeEquivalentTo(1))
-			g.Expect(cur.Annotations).NotTo(Or(HaveKey(defense.PriorReplicasAnnotation), HaveKey(defense.ReserveForAnnotation)))
 		}).Should(Succeed())
 		restoredAt := time.Now()
 		Eventually(func(g Gomega) {
@@ -203,7 +204,6 @@ var _ = Describe("Alliance defence on the local cluster", func() {
 		cur := deploymentOf(Default, idle)
 		Expect(*cur.Spec.Replicas).To(BeEquivalentTo(1))
 		Expect(cur.Generation).To(Equal(idleGeneration), "idle's spec changed")
-		Expect(cur.Annotations).NotTo(Or(HaveKey(defense.PriorReplicasAnnotation), HaveKey(defense.ReserveForAnnotation)))
 
 		fmt.Fprintf(GinkgoWriter, "defence: reserve scaled %.1fs after web broke (unavailableFor %s), restored %.1fs after web recovered\n",
 			scaledAt.Sub(brokeAt).Seconds(), unavailableFor, restoredAt.Sub(recoveredAt).Seconds())

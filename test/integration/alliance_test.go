@@ -39,7 +39,6 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/charter"
-	"github.com/kos-dev/union-operator/internal/defense"
 	"github.com/kos-dev/union-operator/internal/standards"
 )
 
@@ -241,7 +240,7 @@ var _ = Describe("Alliance", func() {
 		Eventually(func(g Gomega) {
 			st := allianceStatus(name)()
 			g.Expect(st.Compliance).To(ConsistOf(unionsv1.ComplianceStatus{Namespace: ns, Agent: "legacy", Standard: "limits",
-				Compliant: false, Message: "agents must declare resource limits"}))
+				Compliant: false, Reason: unionsv1.ComplianceNotMet, Message: "agents must declare resource limits"}))
 			g.Expect(st.NonCompliantAgents).To(BeEquivalentTo(1))
 			g.Expect(st.CompliantAgents).To(BeEquivalentTo(1))
 		}).Should(Succeed())
@@ -428,11 +427,12 @@ var _ = Describe("Alliance", func() {
 		Consistently(replicasOf(backup), "1s").Should(BeEquivalentTo(2))
 		Eventually(eventReasons(nsA, "planner")).Should(ContainElement("AgentUnavailable"))
 
-		By("after unavailableFor the volunteered reserve of another member is scaled by maxScaleBy, its prior count recorded on it")
+		By("after unavailableFor the volunteered reserve of another member is scaled by maxScaleBy, its owner's count recorded in the alliance's status")
 		clk.Step(30 * time.Second)
 		Eventually(replicasOf(backup)).Should(BeEquivalentTo(4))
-		Expect(annotationsOf(backup)()).To(And(
-			HaveKeyWithValue(defense.PriorReplicasAnnotation, "2"), HaveKeyWithValue(defense.ReserveForAnnotation, "Alliance."+name)))
+		Expect(allianceStatus(name)().Reserves).To(ConsistOf(And(HaveField("Namespace", nsB), HaveField("Name", "backup"),
+			HaveField("OwnerReplicas", BeEquivalentTo(2)), HaveField("Replicas", BeEquivalentTo(4)))))
+		Expect(annotationsOf(backup)()).NotTo(HaveKey(ContainSubstring("unions.kos.dev")), "nothing of the record lives where its tenant could forge it")
 		Eventually(func(g Gomega) {
 			st := allianceStatus(name)()
 			g.Expect(st.Disruptions).To(ConsistOf(And(HaveField("Agent", "planner"), HaveField("ReservesScaled", BeEquivalentTo(1)))))
@@ -449,7 +449,7 @@ var _ = Describe("Alliance", func() {
 		By("the agent recovers: the reserve goes back to its exact prior count and the record goes")
 		setAvailable(planner, 1)
 		Eventually(replicasOf(backup)).Should(BeEquivalentTo(2))
-		Eventually(annotationsOf(backup)).ShouldNot(Or(HaveKey(defense.PriorReplicasAnnotation), HaveKey(defense.ReserveForAnnotation)))
+		Eventually(func() []unionsv1.ReserveRecord { return allianceStatus(name)().Reserves }).Should(BeEmpty())
 		Eventually(allianceCondition(name, unionsv1.ConditionDisrupted)).Should(And(
 			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "Available")))
 		Expect(allianceStatus(name)().Disruptions).To(BeEmpty())

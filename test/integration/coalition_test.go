@@ -279,6 +279,7 @@ var _ = Describe("Coalition", func() {
 				ConditionType: "Ready",
 			}}}
 		})
+		Eventually(standing(newMembership(ns, "join", coalitionRefTo(name)))).Should(Equal(unionsv1.StandingActive))
 		Eventually(func(g Gomega) {
 			got := getCoalition(g, name)
 			g.Expect(conditionOf(got, coalition.ConditionGoalsTracked)).To(And(
@@ -289,7 +290,7 @@ var _ = Describe("Coalition", func() {
 				HaveField("Message", ContainSubstring(goalwatch.GoalReaderLabel)),
 			))
 			g.Expect(got.Status.Goals).To(ConsistOf(goalState("nightly", unionsv1.GoalPending)))
-			g.Expect(got.Status.Phase).To(Equal(unionsv1.CoalitionForming), "an untracked goal does not stop the coalition")
+			g.Expect(got.Status.Phase).To(Equal(unionsv1.CoalitionActive), "an untracked goal does not stop the coalition")
 		}).Should(Succeed())
 
 		By("the platform team grants read access; the operator finds out at its next check")

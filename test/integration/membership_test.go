@@ -169,7 +169,8 @@ var _ = Describe("Membership and badges", func() {
 		ns := newNamespace(map[string]string{"tier": "gold"})
 		name := uniqueName("invite")
 		ref := allianceRef(name)
-		a := newAlliance(name)
+		// Leaving without a treaty: the label decides the membership.
+		a := createAlliance(name, func(a *unionsv1.Alliance) { a.Spec.Separation.CoolOff = &metav1.Duration{} })
 		d := agentDeployment(ns, "planner", nil)
 		m := newMembership(ns, "join", ref)
 		Eventually(readyReason(m)).Should(Equal(unionsv1.ReasonNotInvited))
@@ -194,6 +195,26 @@ var _ = Describe("Membership and badges", func() {
 			err := k8sClient.Get(ctx, client.ObjectKey{Namespace: ns, Name: charter.Name(ref)}, &corev1.ConfigMap{})
 			return apierrors.IsNotFound(err)
 		}).Should(BeTrue(), "the charter goes with the standing")
+	})
+
+	It("keeps a member of a union that takes a treaty to leave when the invitation changes", func() {
+		ns := newNamespace(map[string]string{"tier": "gold"})
+		name := uniqueName("bound")
+		ref := allianceRef(name)
+		createAlliance(name, func(a *unionsv1.Alliance) {
+			a.Spec.Admission.NamespaceSelector = &metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}}
+		})
+		d := agentDeployment(ns, "planner", nil)
+		m := newMembership(ns, "join", ref)
+		joined(m, ref)
+
+		By("the label goes: only a treaty, an expulsion or the union's end ends the standing")
+		nsObj := &corev1.Namespace{}
+		Expect(k8sClient.Get(ctx, client.ObjectKey{Name: ns}, nsObj)).To(Succeed())
+		delete(nsObj.Labels, "tier")
+		Expect(k8sClient.Update(ctx, nsObj)).To(Succeed())
+		Consistently(standing(m), "2s").Should(Equal(unionsv1.StandingActive))
+		Expect(labelsOf(d)()).To(HaveKeyWithValue(badgeKey(ref), "member"))
 	})
 
 	It("waits for a union that does not exist yet, and lets go when it is deleted", func() {

@@ -26,6 +26,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -42,8 +43,33 @@ const (
 	ReasonReservesCalledUp = "ReservesCalledUp"
 )
 
-// holderOf names an alliance as the holder of the reserves it scales.
-func holderOf(a *unionsv1.Alliance) string { return unionsv1.Reference(a).LabelValue() }
+// ReservesFinalizer holds a deleted alliance until it has given back what
+// it added to the reserves it raised.
+const ReservesFinalizer = "unions.kos.dev/reserves"
+
+// Finalizer implements union.Finalizing.
+func (Kind) Finalizer() string { return ReservesFinalizer }
+
+// Holds implements union.Finalizing: the alliance holds the reserves it
+// raised and has not given back.
+func (Kind) Holds(a *unionsv1.Alliance) bool { return len(a.Status.Reserves) > 0 }
+
+// Finalize implements union.Finalizing: a deleted alliance gives back what
+// it added to every reserve still at its count (one whose owner changed the
+// count since keeps the owner's).
+func (k Kind) Finalize(ctx context.Context, a *unionsv1.Alliance) (bool, error) {
+	s := &defenseScope{objects: map[workloadKey]agentobjects.Object{}}
+	if err := k.observeRecordedReserves(ctx, s, a.Status.Reserves); err != nil {
+		return false, err
+	}
+	steps, _ := defense.Plan(s.reserves, nil)
+	for _, step := range steps {
+		if err := scaleReserve(ctx, k.Client, k.Recorder, s.objects[workloadKey{step.Namespace, step.Kind, step.Name}], step, a); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
 
 type workloadKey struct{ namespace, kind, name string }
 
@@ -54,27 +80,31 @@ type defenseScope struct {
 	// byAgent is a workload of each member agent, to address Events to.
 	byAgent map[defense.Agent]agentobjects.Object
 	// reserves are the volunteered reserves and those the alliance still
-	// has to restore; objects holds their workloads.
+	// has to give back; objects holds their workloads.
 	reserves []defense.Reserve
 	objects  map[workloadKey]agentobjects.Object
 }
 
 // defend runs reactive defence: it tracks the member agent workloads below
 // their desired availability, calls up the reserves other members
-// volunteered for those down for unavailableFor, and restores every reserve
-// the alliance scaled once nothing calls it up any more. It returns the next
-// instant a disruption falls due.
+// volunteered for those down for unavailableFor, and gives back what it
+// added to every reserve once nothing calls it up any more (see
+// defense.Plan). Its record of what it raised is its own status, which no
+// tenant can forge. It returns the next instant a disruption falls due.
 func (k Kind) defend(ctx context.Context, a *unionsv1.Alliance, members []member, now time.Time) (time.Time, error) {
-	holder := holderOf(a)
 	var terms *unionsv1.ReactiveDefense
 	if a.Spec.Defense != nil {
 		terms = a.Spec.Defense.Reactive
 	}
 	s := &defenseScope{byAgent: map[defense.Agent]agentobjects.Object{}, objects: map[workloadKey]agentobjects.Object{}}
 	if terms != nil {
-		s.observeMembers(ctx, members, holder)
+		elsewhere, err := k.raisedElsewhere(ctx, a)
+		if err != nil {
+			return time.Time{}, err
+		}
+		s.observeMembers(ctx, members, a.Status.Reserves, elsewhere)
 	}
-	if err := k.observeHeldReserves(ctx, s, holder); err != nil {
+	if err := k.observeRecordedReserves(ctx, s, a.Status.Reserves); err != nil {
 		return time.Time{}, err
 	}
 
@@ -82,14 +112,16 @@ func (k Kind) defend(ctx context.Context, a *unionsv1.Alliance, members []member
 	if terms != nil {
 		tracked = defense.Track(a.Status.Disruptions, s.down, now, terms.UnavailableFor.Duration)
 	}
-	for _, step := range defense.Plan(s.reserves, tracked.Due) {
-		if err := writeReserve(ctx, k.Client, k.Recorder, s.objects[workloadKey{step.Namespace, step.Kind, step.Name}], step, holder); err != nil {
+	steps, records := defense.Plan(s.reserves, tracked.Due)
+	for _, step := range steps {
+		if err := scaleReserve(ctx, k.Client, k.Recorder, s.objects[workloadKey{step.Namespace, step.Kind, step.Name}], step, a); err != nil {
 			return time.Time{}, err
 		}
 	}
 	k.announce(a, tracked, s.byAgent, terms)
 
 	st := &a.Status
+	st.Reserves = records
 	called := 0
 	for _, r := range s.reserves {
 		if defense.Called(r, tracked.Due) {
@@ -117,74 +149,91 @@ func (k Kind) defend(ctx context.Context, a *unionsv1.Alliance, members []member
 }
 
 // observeMembers gathers, from the members' workloads, the member agents
-// down and the reserves volunteered.
-func (s *defenseScope) observeMembers(ctx context.Context, members []member, holder string) {
+// down and the reserves volunteered; a reserve another alliance has raised
+// is that alliance's until it gives it back.
+func (s *defenseScope) observeMembers(ctx context.Context, members []member, records []unionsv1.ReserveRecord, elsewhere map[types.UID]bool) {
 	for _, m := range members {
-		volunteered := volunteeredSelector(ctx, m.membership)
+		terms := m.membership.TermsInForce()
+		volunteered := volunteeredSelector(ctx, m.membership, terms.Reserves)
 		for _, o := range m.objects {
 			if !o.Scalable() {
 				continue
 			}
-			prior, heldByOther := defense.Recorded(o.Object.GetAnnotations(), holder)
+			rec := defense.RecordOf(records, m.namespace(), o.Kind(), o.Object.GetName())
 			desired, available := o.Replicas()
 			if m.badged(o) {
 				agent := defense.Agent{Namespace: m.namespace(), Agent: o.Agent()}
 				if _, ok := s.byAgent[agent]; !ok {
 					s.byAgent[agent] = o
 				}
-				if prior != nil {
-					desired = *prior // a reserve the alliance scaled is judged by its own count
+				if rec != nil && rec.UID == o.Object.GetUID() {
+					desired = rec.OwnerReplicas // a reserve the alliance raised is judged by its owner's count
 				}
 				if defense.Unavailable(desired, available) {
 					s.down = append(s.down, agent)
 					s.byAgent[agent] = o
 				}
 			}
-			if volunteered != nil && !heldByOther && volunteered.Matches(labels.Set(o.Object.GetLabels())) {
+			if volunteered != nil && !elsewhere[o.Object.GetUID()] && volunteered.Matches(labels.Set(o.Object.GetLabels())) {
 				key := workloadKey{m.namespace(), o.Kind(), o.Object.GetName()}
 				s.objects[key] = o
 				s.reserves = append(s.reserves, defense.Reserve{Namespace: key.namespace, Kind: key.kind, Name: key.name,
-					Replicas: o.Desired(), Prior: prior, MaxScaleBy: m.membership.Spec.Reserves.MaxScaleBy})
+					UID: o.Object.GetUID(), Replicas: o.Desired(), MaxScaleBy: terms.Reserves.MaxScaleBy, Record: rec})
 			}
 		}
 	}
 }
 
-// observeHeldReserves adds the reserves the alliance scaled that nothing
-// volunteers any more (the member left or changed its selector, or the
-// alliance dropped reactive defence): found by their record, to be restored.
-func (k Kind) observeHeldReserves(ctx context.Context, s *defenseScope, holder string) error {
-	held, err := k.heldReserves(ctx, holder)
-	if err != nil {
-		return err
-	}
-	for _, key := range held {
+// observeRecordedReserves adds the reserves the alliance raised that no
+// Active member volunteers any more (the member left or changed its
+// selector, or the alliance dropped reactive defence): found by the
+// alliance's record, read in full, to give back what it added.
+func (k Kind) observeRecordedReserves(ctx context.Context, s *defenseScope, records []unionsv1.ReserveRecord) error {
+	for i := range records {
+		rec := &records[i]
+		key := workloadKey{rec.Namespace, rec.Kind, rec.Name}
 		if _, ok := s.objects[key]; ok {
 			continue
 		}
-		o, err := agentobjects.ReadWorkload(ctx, k.APIReader, key.kind, key.namespace, key.name)
+		o, err := agentobjects.ReadWorkload(ctx, k.APIReader, rec.Kind, rec.Namespace, rec.Name)
 		if err != nil {
 			return err
 		}
 		if o == nil {
-			continue
+			continue // gone: the record goes with it
 		}
-		if prior, _ := defense.Recorded(o.Object.GetAnnotations(), holder); prior != nil {
-			s.objects[key] = *o
-			s.reserves = append(s.reserves, defense.Reserve{Namespace: key.namespace, Kind: key.kind, Name: key.name,
-				Replicas: o.Desired(), Prior: prior})
-		}
+		s.objects[key] = *o
+		s.reserves = append(s.reserves, defense.Reserve{Namespace: rec.Namespace, Kind: rec.Kind, Name: rec.Name,
+			UID: o.Object.GetUID(), Replicas: o.Desired(), Record: rec})
 	}
 	return nil
 }
 
+// raisedElsewhere are the reserves other alliances have raised, by UID.
+func (k Kind) raisedElsewhere(ctx context.Context, a *unionsv1.Alliance) (map[types.UID]bool, error) {
+	var list unionsv1.AllianceList
+	if err := k.Client.List(ctx, &list); err != nil {
+		return nil, err
+	}
+	out := map[types.UID]bool{}
+	for _, other := range list.Items {
+		if other.UID == a.UID {
+			continue
+		}
+		for _, r := range other.Status.Reserves {
+			out[r.UID] = true
+		}
+	}
+	return out, nil
+}
+
 // volunteeredSelector is the selector of a member's volunteered reserves
 // (nil when it volunteers none or the selector is invalid).
-func volunteeredSelector(ctx context.Context, m *unionsv1.Membership) labels.Selector {
-	if m.Spec.Reserves == nil {
+func volunteeredSelector(ctx context.Context, m *unionsv1.Membership, reserves *unionsv1.Reserves) labels.Selector {
+	if reserves == nil {
 		return nil
 	}
-	sel, err := metav1.LabelSelectorAsSelector(&m.Spec.Reserves.Selector)
+	sel, err := metav1.LabelSelectorAsSelector(&reserves.Selector)
 	if err != nil {
 		ctrl.LoggerFrom(ctx).Info("Ignoring reserves with an invalid selector", "membership", client.ObjectKeyFromObject(m), "error", err.Error())
 		return nil

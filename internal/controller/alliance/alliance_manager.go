@@ -26,7 +26,6 @@ import (
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -34,15 +33,10 @@ import (
 	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/controller/union"
-	"github.com/kos-dev/union-operator/internal/defense"
 	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/standards"
 	"github.com/kos-dev/union-operator/internal/watches"
 )
-
-// reserveHolderIndex indexes agent Deployments and StatefulSets by the union
-// whose record they carry as a scaled reserve.
-const reserveHolderIndex = "metadata.annotations.reserve-for"
 
 // reserveKinds are the kinds of workload reserves are.
 var reserveKinds = []schema.GroupVersionKind{
@@ -51,28 +45,15 @@ var reserveKinds = []schema.GroupVersionKind{
 }
 
 // SetupWithManager registers what makes alliances work: the union reconciler
-// with the Alliance kind, the reconciler of what an alliance puts in member
-// namespaces, and the release of reserves whose alliance is gone.
-func SetupWithManager(ctx context.Context, mgr ctrl.Manager, opts controller.Options, clk clock.PassiveClock, recorder events.EventRecorder) error {
-	for _, gvk := range reserveKinds {
-		if err := mgr.GetFieldIndexer().IndexField(ctx, agentobjects.Partial(gvk), reserveHolderIndex, func(o client.Object) []string {
-			if holder := o.GetAnnotations()[defense.ReserveForAnnotation]; holder != "" {
-				return []string{holder}
-			}
-			return nil
-		}); err != nil {
-			return err
-		}
-	}
+// with the Alliance kind, and the reconciler of what an alliance puts in
+// member namespaces.
+func SetupWithManager(mgr ctrl.Manager, opts controller.Options, clk clock.PassiveClock, recorder events.EventRecorder) error {
 	c, api := mgr.GetClient(), mgr.GetAPIReader()
 	if err := (&union.Reconciler[*unionsv1.Alliance]{Client: c, Clock: clk, Recorder: recorder,
 		Kind: Kind{Client: c, APIReader: api, Recorder: recorder}}).SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
-	if err := (&MembershipReconciler{Client: c, APIReader: api}).SetupWithManager(mgr, opts); err != nil {
-		return err
-	}
-	return (&ReserveReleaser{Client: c, APIReader: api, Recorder: recorder}).SetupWithManager(mgr, opts)
+	return (&MembershipReconciler{Client: c, APIReader: api, Recorder: recorder}).SetupWithManager(mgr, opts)
 }
 
 // Watches implements union.Kind: an alliance follows its admission policies
@@ -113,28 +94,4 @@ func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Re
 		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: m.Spec.Union.Name}})
 	}
 	return out
-}
-
-// heldReserves lists, from the cache, the workloads whose record says holder
-// scaled them.
-func (k Kind) heldReserves(ctx context.Context, holder string) ([]workloadKey, error) {
-	return heldBy(ctx, k.Client, client.MatchingFields{reserveHolderIndex: holder})
-}
-
-// heldBy lists the reserve workloads matching opts from the cache.
-func heldBy(ctx context.Context, c client.Reader, opts ...client.ListOption) ([]workloadKey, error) {
-	var out []workloadKey
-	for _, gvk := range reserveKinds {
-		list := agentobjects.PartialList(gvk)
-		if err := c.List(ctx, list, opts...); err != nil {
-			return nil, err
-		}
-		for _, item := range list.Items {
-			if item.Annotations[defense.ReserveForAnnotation] == "" {
-				continue
-			}
-			out = append(out, workloadKey{namespace: item.Namespace, kind: gvk.Kind, name: item.Name})
-		}
-	}
-	return out, nil
 }

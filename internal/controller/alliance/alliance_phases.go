@@ -49,7 +49,7 @@ type Kind struct {
 	Recorder  events.EventRecorder
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances,verbs=get;list;watch;patch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances/status,verbs=get;update;patch
 
 // New implements union.Kind.

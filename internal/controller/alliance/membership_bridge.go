@@ -45,11 +45,13 @@ func (r *MembershipReconciler) reconcileBridge(ctx context.Context, req ctrl.Req
 		return err
 	}
 	current := false
+	var known client.Object
 	for i := range list.Items {
 		cur := &list.Items[i]
 		switch {
 		case !ownedBy(cur, req):
 		case want != nil && cur.Name == want.Name:
+			known = cur
 			current = apply.UpToDate(cur, want, func() bool { return equality.Semantic.DeepEqual(cur.Spec, want.Spec) })
 		default:
 			if err := client.IgnoreNotFound(r.Delete(ctx, cur)); err != nil {
@@ -60,5 +62,5 @@ func (r *MembershipReconciler) reconcileBridge(ctx context.Context, req ctrl.Req
 	if want == nil || current {
 		return nil
 	}
-	return apply.Rendered(ctx, r.Client, want)
+	return r.write(ctx, m, want, known)
 }

@@ -71,7 +71,11 @@ func (r *MembershipReconciler) reconcileBudgets(ctx context.Context, req ctrl.Re
 		if exists && apply.UpToDate(cur, pdb, func() bool { return equality.Semantic.DeepEqual(cur.Spec, pdb.Spec) }) {
 			continue
 		}
-		if err := apply.Rendered(ctx, r.Client, pdb); err != nil {
+		var known client.Object
+		if exists {
+			known = cur
+		}
+		if err := r.write(ctx, m, pdb, known); err != nil {
 			return err
 		}
 	}

@@ -18,14 +18,18 @@ package alliance
 
 import (
 	"context"
+	"errors"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/events"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/apply"
 )
 
 // MembershipReconciler keeps, for each Alliance Membership, what the alliance
@@ -35,8 +39,10 @@ import (
 // and go when it leaves, is deleted or the alliance drops the terms.
 type MembershipReconciler struct {
 	client.Client
-	// APIReader reads agent workloads in full (their pod selectors).
+	// APIReader reads agent workloads in full (their pod selectors), and
+	// whether an object the operator would create is there already.
 	APIReader client.Reader
+	Recorder  events.EventRecorder
 }
 
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch;delete
@@ -103,3 +109,16 @@ func isAlliance(label string) bool {
 
 // operatorMade selects, in the cache, the objects the operator made.
 var operatorMade = client.MatchingLabels{unionsv1.ManagedByLabel: unionsv1.ManagedByValue}
+
+// write writes an alliance object for a Membership, unless an object of its
+// name that is not the operator's for this union is there: that one is left
+// as it is and the Membership is told (an Event), nothing is taken over.
+func (r *MembershipReconciler) write(ctx context.Context, m *unionsv1.Membership, obj, current client.Object) error {
+	err := apply.Owned(ctx, r.Client, r.APIReader, obj, current)
+	var conflict *apply.ConflictError
+	if errors.As(err, &conflict) {
+		r.Recorder.Eventf(m, nil, corev1.EventTypeWarning, "NameClash", "Defend", "%v", err)
+		return nil
+	}
+	return err
+}

@@ -33,53 +33,26 @@ import (
 	"github.com/kos-dev/union-operator/internal/defense"
 )
 
-// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets,verbs=get;list;watch;patch
-// +kubebuilder:rbac:groups=apps,resources=deployments/scale;statefulsets/scale,verbs=get;update;patch
+// +kubebuilder:rbac:groups=apps,resources=deployments/scale;statefulsets/scale,verbs=patch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
-// writeReserve carries out one step on a reserve workload. Scaling up, the
-// prior count is recorded on the workload before it is scaled, so that a
-// restart in between still restores it; scaling back, the record goes only
-// once the workload is back at its prior count. The record is written by a
-// metadata-only patch (never judged by the admission policies) guarded by
-// the resourceVersion it was read at; replicas go through the scale
-// subresource.
-func writeReserve(ctx context.Context, c client.Client, recorder events.EventRecorder, o agentobjects.Object, step defense.Step, holder string) error {
-	log := ctrl.LoggerFrom(ctx).WithValues("reserve", klog.KObj(o.Object), "kind", o.Kind())
-	if step.Record {
-		before := o.Object.DeepCopyObject().(client.Object)
-		annotations := map[string]string{}
-		for k, v := range o.Object.GetAnnotations() {
-			annotations[k] = v
-		}
-		for k, v := range defense.Record(holder, *step.Prior) {
-			annotations[k] = v
-		}
-		o.Object.SetAnnotations(annotations)
-		if err := c.Patch(ctx, o.Object, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}), client.FieldOwner(unionsv1.FieldManager)); err != nil {
-			return fmt.Errorf("recording the prior replicas of %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
-		}
+// scaleReserve carries out one step on a reserve workload: its replicas,
+// through the scale subresource, which can change nothing else of it; the
+// write is guarded by the UID it was observed with, so a workload
+// re-created meanwhile is never touched.
+func scaleReserve(ctx context.Context, c client.Client, recorder events.EventRecorder, o agentobjects.Object, step defense.Step, a *unionsv1.Alliance) error {
+	body := fmt.Sprintf(`{"metadata":{"uid":%q},"spec":{"replicas":%d}}`, step.UID, step.Target)
+	if err := c.SubResource("scale").Patch(ctx, o.Object, client.RawPatch(types.MergePatchType, []byte(body)),
+		client.WithSubResourceBody(&autoscalingv1.Scale{}), client.FieldOwner(unionsv1.FieldManager)); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("scaling %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
 	}
-	if step.Replicas != step.Target {
-		body := fmt.Sprintf(`{"spec":{"replicas":%d}}`, step.Target)
-		if err := c.SubResource("scale").Patch(ctx, o.Object, client.RawPatch(types.MergePatchType, []byte(body)),
-			client.WithSubResourceBody(&autoscalingv1.Scale{}), client.FieldOwner(unionsv1.FieldManager)); err != nil {
-			return fmt.Errorf("scaling %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
-		}
-		log.Info("Scaled reserve", "from", step.Replicas, "to", step.Target)
-		if step.Release {
-			recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "ReserveRestored", "Restore",
-				"Restored to its prior %d replicas: %s no longer needs it", step.Target, holder)
-		} else {
-			recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "ReserveScaled", "Scale",
-				"Scaled from %d to %d replicas to defend allies of %s", step.Replicas, step.Target, holder)
-		}
-	}
-	if step.Release {
-		patch := fmt.Sprintf(`{"metadata":{"annotations":{%q:null,%q:null}}}`, defense.ReserveForAnnotation, defense.PriorReplicasAnnotation)
-		if err := c.Patch(ctx, o.Object, client.RawPatch(types.MergePatchType, []byte(patch)), client.FieldOwner(unionsv1.FieldManager)); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("releasing %s %s: %w", o.Kind(), klog.KObj(o.Object), err)
-		}
+	ctrl.LoggerFrom(ctx).Info("Scaled reserve", "reserve", klog.KObj(o.Object), "kind", o.Kind(), "from", step.Replicas, "to", step.Target)
+	if step.GiveBack {
+		recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "ReserveRestored", "Restore",
+			"Back to the %d replicas its owner set: alliance %s gave back what it added", step.Target, a.Name)
+	} else {
+		recorder.Eventf(o.Object, nil, corev1.EventTypeNormal, "ReserveScaled", "Scale",
+			"Scaled from %d to %d replicas to defend allies of alliance %s", step.Replicas, step.Target, a.Name)
 	}
 	return nil
 }

@@ -19,12 +19,16 @@ package badging
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/klog/v2"
+	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
@@ -45,12 +49,51 @@ func newApplyObject(apiVersion, kind, namespace, name string, labels map[string]
 }
 
 // apply writes an object's badges — and on a Namespace the labels its unions
-// impose, with the record of their keys — by one server-side apply of its
-// metadata under the field manager union-operator: labels the operator
-// applied before and no longer wants are released by the same write. A badge
-// someone else wrote is not the operator's to keep, so it is removed by a
-// second, rare write; imposed labels are never removed that way.
-func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels) error {
+// impose, with the records of their keys and of conflicts — by one
+// server-side apply of its metadata under the field manager union-operator,
+// without forcing ownership: labels the operator applied before and no
+// longer wants are released by the same write, and a label another field
+// manager holds with another value is never taken. Such a conflict costs a
+// second write: the labels in conflict are given up and recorded
+// (badge.ConflictsAnnotation), so the clause is reported as not in force,
+// and the rest goes on. Badge keys are the operator's domain (no one else
+// may write them, see config/policies): a badge another manager holds is
+// taken back by that second write, and a badge someone else wrote that no
+// Membership grants is removed by a third, rare one. It returns what it
+// wrote.
+func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels) (badge.Labels, error) {
+	written, err := r.applyLabels(ctx, obj, want, false)
+	if keys := conflictingLabels(err); len(keys) > 0 {
+		var badges, others []string
+		for _, k := range keys {
+			if unionsv1.IsBadgeKey(k) {
+				badges = append(badges, k)
+			} else {
+				others = append(others, k)
+			}
+		}
+		want = want.WithConflicts(others, obj.GetLabels())
+		ctrl.LoggerFrom(ctx).V(1).Info("Labels held by another field manager are not taken", "object", klog.KObj(obj), "labels", others, "badges", badges)
+		written, err = r.applyLabels(ctx, obj, want, len(badges) > 0)
+	}
+	if err != nil {
+		if apierrors.IsNotFound(err) || apierrors.IsInvalid(err) && obj.GetNamespace() != "" {
+			// Gone since observed: an apply to a missing workload or Pod is
+			// refused for want of a spec; nothing is created.
+			return want, nil
+		}
+		return want, err
+	}
+	if stray := want.Badges.Stray(written.GetLabels()); len(stray) > 0 {
+		return want, r.removeStray(ctx, obj, stray)
+	}
+	return want, nil
+}
+
+// applyLabels sends one apply of want; take forces ownership of what it
+// sends (only ever badge keys and the operator's own annotations, once the
+// labels of other managers have been given up).
+func (r *Reconciler) applyLabels(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels, take bool) (*unstructured.Unstructured, error) {
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	var labels map[string]string
 	if l := want.Labels(); len(l) > 0 {
@@ -64,19 +107,28 @@ func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadat
 	if gvk.Kind == "Namespace" {
 		u.SetResourceVersion(obj.GetResourceVersion())
 	}
+	opts := []client.ApplyOption{client.FieldOwner(unionsv1.FieldManager)}
+	if take {
+		opts = append(opts, client.ForceOwnership)
+	}
 	metrics.BadgeWrites.WithLabelValues(gvk.Kind).Inc()
-	if err := r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership); err != nil {
-		if apierrors.IsNotFound(err) || apierrors.IsInvalid(err) && obj.GetNamespace() != "" {
-			// Gone since observed: an apply to a missing workload or Pod is
-			// refused for want of a spec; nothing is created.
-			return nil
+	return u, r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), opts...)
+}
+
+// conflictingLabels returns the label keys a server-side apply was refused
+// for because other field managers hold them.
+func conflictingLabels(err error) []string {
+	var status apierrors.APIStatus
+	if err == nil || !apierrors.IsConflict(err) || !errors.As(err, &status) || status.Status().Details == nil {
+		return nil
+	}
+	var keys []string
+	for _, c := range status.Status().Details.Causes {
+		if key, ok := strings.CutPrefix(c.Field, ".metadata.labels."); ok && c.Type == metav1.CauseTypeFieldManagerConflict {
+			keys = append(keys, key)
 		}
-		return err
 	}
-	if stray := want.Badges.Stray(u.GetLabels()); len(stray) > 0 {
-		return r.removeStray(ctx, obj, stray)
-	}
-	return nil
+	return keys
 }
 
 func (r *Reconciler) removeStray(ctx context.Context, obj *metav1.PartialObjectMetadata, keys []string) error {

@@ -84,6 +84,8 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		return ctrl.Result{}, err
 	}
 	nsLabels, perObject := badge.Desired(grants, agentobjects.Metas(objects))
+	// Labels another field manager holds are given up while it holds them.
+	nsLabels = nsLabels.Yield(ns.GetLabels(), badge.ParseConflicts(ns.GetAnnotations()[badge.ConflictsAnnotation]))
 
 	type write struct {
 		obj  *metav1.PartialObjectMetadata
@@ -119,11 +121,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 		wg.Go(func() {
 			defer r.writes.Release(1)
-			if err := r.apply(ctx, w.obj, w.want); err != nil {
+			written, err := r.apply(ctx, w.obj, w.want)
+			if err != nil {
 				errs[i] = fmt.Errorf("badging %s %s: %w", w.obj.GetObjectKind().GroupVersionKind().Kind, klog.KObj(w.obj), err)
 				return
 			}
-			r.inflight.record(w.obj, w.want)
+			r.inflight.record(w.obj, written)
 		})
 	}
 	wg.Wait()
@@ -150,7 +153,7 @@ func (r *Reconciler) grants(ctx context.Context, namespace string, now time.Time
 		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
 			continue
 		}
-		sel, err := agents.NewSelector(m.Spec.Agents)
+		sel, err := agents.NewSelector(m.TermsInForce().Agents)
 		if err != nil {
 			continue // the membership controller reports the invalid selector
 		}

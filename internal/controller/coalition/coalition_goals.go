@@ -50,12 +50,32 @@ const (
 func (k Kind) reconcileGoals(ctx context.Context, sc *scope) error {
 	c := sc.coalition
 	conds := &c.Status.Conditions
-	refs := goals.Refs(c.Spec.Goals)
+	members := activeNamespaces(sc.Memberships)
+	// Only objects in Active member namespaces are looked at: the rest are
+	// Unverifiable, and nothing of them — not even whether they exist — is
+	// read or reported.
+	unverifiable := map[string]string{}
+	var refs []unionsv1.ObjectReference
+	seen := map[string]bool{}
+	for _, g := range c.Spec.Goals {
+		if g.Completion == nil {
+			continue
+		}
+		ref := g.Completion.ObjectRef
+		if !goals.Verifiable(ref, members) {
+			unverifiable[g.Name] = goals.ReasonNotAMemberNamespace
+			continue
+		}
+		if key := goals.Key(ref); !seen[key] {
+			seen[key] = true
+			refs = append(refs, ref)
+		}
+	}
 	if !sc.live() || len(refs) == 0 || k.goals == nil {
 		if k.goals != nil {
 			k.goals.Release(c.Name)
 		}
-		c.Status.Goals = goals.Evaluate(c.Spec.Goals, c.Status.Goals, nil, sc.Now)
+		c.Status.Goals = goals.Evaluate(c.Spec.Goals, c.Status.Goals, nil, unverifiable, sc.Now)
 		meta.RemoveStatusCondition(conds, ConditionGoalsTracked)
 		k.dissolveIfMet(sc)
 		return nil
@@ -69,7 +89,7 @@ func (k Kind) reconcileGoals(ctx context.Context, sc *scope) error {
 	reason := ""
 	var problems []string
 	for _, g := range c.Spec.Goals {
-		if g.Completion == nil {
+		if g.Completion == nil || unverifiable[g.Name] != "" {
 			continue
 		}
 		t := tracking[goals.Key(g.Completion.ObjectRef)]
@@ -85,17 +105,28 @@ func (k Kind) reconcileGoals(ctx context.Context, sc *scope) error {
 			met[g.Name] = true
 		}
 	}
-	c.Status.Goals = goals.Evaluate(c.Spec.Goals, c.Status.Goals, met, sc.Now)
+	c.Status.Goals = goals.Evaluate(c.Spec.Goals, c.Status.Goals, met, unverifiable, sc.Now)
 
 	now := metav1.NewTime(sc.Now)
 	if reason != "" {
 		conditions.Mark(conds, c.Generation, now, ConditionGoalsTracked, false, reason, strings.Join(problems, "; "))
 	} else {
 		conditions.Mark(conds, c.Generation, now, ConditionGoalsTracked, true, ReasonWatching,
-			fmt.Sprintf("watching the objects of %d goals; %d of %d goals met", countTracked(c.Spec.Goals), goals.Count(c.Status.Goals), len(c.Status.Goals)))
+			fmt.Sprintf("watching the objects of %d goals; %d of %d goals met", len(refs), goals.Count(c.Status.Goals), len(c.Status.Goals)))
 	}
 	k.dissolveIfMet(sc)
 	return nil
+}
+
+// activeNamespaces are the namespaces of the badged Memberships.
+func activeNamespaces(ms []unionsv1.Membership) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range ms {
+		if m.Status.Standing.Badged() && m.DeletionTimestamp == nil {
+			out[m.Namespace] = true
+		}
+	}
+	return out
 }
 
 // dissolveIfMet dissolves a live coalition that asked to dissolve once every
@@ -109,14 +140,4 @@ func (k Kind) dissolveIfMet(sc *scope) {
 		}
 		meta.RemoveStatusCondition(&c.Status.Conditions, ConditionGoalsTracked)
 	}
-}
-
-func countTracked(gs []unionsv1.Goal) int {
-	n := 0
-	for _, g := range gs {
-		if g.Completion != nil {
-			n++
-		}
-	}
-	return n
 }

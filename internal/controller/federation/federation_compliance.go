@@ -82,7 +82,7 @@ func (k Kind) reportCompliance(ctx context.Context, f *unionsv1.Federation, con 
 		}
 		params := map[string]*corev1.ConfigMap{}
 		for _, ls := range sets {
-			params[ls.federation] = &corev1.ConfigMap{Data: con.Parameters(ls.federation, m.Spec.Overrides)}
+			params[ls.federation] = &corev1.ConfigMap{Data: con.Parameters(ls.federation, m.TermsInForce().Overrides)}
 		}
 		for _, o := range objects {
 			u, err := o.Unstructured()

@@ -48,7 +48,7 @@ func SetupWithManager(mgr ctrl.Manager, opts controller.Options, clk clock.Passi
 		Kind: Kind{Client: c, APIReader: api}}).SetupWithManager(mgr, opts); err != nil {
 		return err
 	}
-	return (&NamespaceReconciler{Client: c, Recorder: recorder}).SetupWithManager(mgr, opts)
+	return (&NamespaceReconciler{Client: c, APIReader: api, Recorder: recorder}).SetupWithManager(mgr, opts)
 }
 
 // Watches implements union.Kind: a federation changes with its line (depth,

@@ -18,6 +18,7 @@ package federation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	corev1 "k8s.io/api/core/v1"
@@ -25,7 +26,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/klog/v2"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -33,9 +33,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/apply"
-	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/constitution"
-	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/lineage"
 )
 
@@ -52,7 +50,10 @@ import (
 // Membership, which its ExitTreaty retains or releases.
 type NamespaceReconciler struct {
 	client.Client
-	Recorder events.EventRecorder
+	// APIReader reads objects the cache does not hold: before creating one,
+	// whether a tenant's object of that name is there.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
 }
 
 // +kubebuilder:rbac:groups="",resources=resourcequotas;limitranges;configmaps,verbs=get;list;watch;create;patch;delete
@@ -65,37 +66,45 @@ type NamespaceReconciler struct {
 // Reconcile brings the federation-made objects of one namespace up to date.
 func (r *NamespaceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	namespace := req.Name
-	members, separated, consensus, err := r.observe(ctx, namespace)
+	plan, err := lineage.PlanNamespace(ctx, r, namespace)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	desired, err := constitution.Plan(namespace, members, consensus)
-	if err != nil {
-		return ctrl.Result{}, err
-	}
-	current, err := r.current(ctx, namespace, separated)
+	current, err := r.current(ctx, namespace)
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 
-	for _, d := range desired {
+	for _, d := range plan.Desired {
 		key := objectKey(d.GetKind(), d.GetName())
 		cur := current[key]
 		delete(current, key)
 		if cur != nil && constitution.Covers(d, cur) {
 			continue
 		}
-		if err := apply.Rendered(ctx, r.Client, d); err != nil {
-			if !apierrors.IsInvalid(err) && !apierrors.IsBadRequest(err) {
-				return ctrl.Result{}, fmt.Errorf("applying %s %s: %w", d.GetKind(), klog.KObj(d), err)
-			}
+		var curObj client.Object
+		if cur != nil {
+			curObj = cur
+		}
+		var conflict *apply.ConflictError
+		switch err := apply.Owned(ctx, r.Client, r.APIReader, d, curObj); {
+		case errors.As(err, &conflict):
+			// Another union's object, or a tenant's, has the name: it is left
+			// as it is; the Membership reports the clause as not in force.
+			r.refused(ctx, plan.Members, d, err)
+		case apierrors.IsInvalid(err) || apierrors.IsBadRequest(err):
 			// The API server refuses the object as the constitution
 			// renders it: retrying would not help, the federation has to
 			// change it.
-			r.refused(ctx, members, d, err)
+			r.refused(ctx, plan.Members, d, err)
+		case err != nil:
+			return ctrl.Result{}, fmt.Errorf("applying %s %s: %w", d.GetKind(), klog.KObj(d), err)
 		}
 	}
 	for _, stale := range current {
+		if !ownedByFederationMember(stale) || plan.Separated[stale.GetLabels()[unionsv1.UnionLabel]] {
+			continue // another union's object, or one a treaty retains or releases
+		}
 		uid := stale.GetUID()
 		if err := r.Delete(ctx, stale, client.Preconditions{UID: &uid}); client.IgnoreNotFound(err) != nil && !apierrors.IsConflict(err) {
 			return ctrl.Result{}, fmt.Errorf("removing %s %s: %w", stale.GetKind(), klog.KObj(stale), err)
@@ -104,66 +113,9 @@ func (r *NamespaceReconciler) Reconcile(ctx context.Context, req ctrl.Request) (
 	return ctrl.Result{}, nil
 }
 
-// observe gathers the badged Federation Memberships of a namespace with the
-// constitution in force for each, the unions of its Separated Federation
-// Memberships, and the consensus of every federation of their lines. A
-// namespace being deleted gets nothing new.
-func (r *NamespaceReconciler) observe(ctx context.Context, namespace string) ([]constitution.Member, map[string]bool, map[string]*unionsv1.Consensus, error) {
-	ns := &metav1.PartialObjectMetadata{}
-	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
-	if err := r.Get(ctx, types.NamespacedName{Name: namespace}, ns); err != nil {
-		if apierrors.IsNotFound(err) {
-			return nil, nil, nil, nil
-		}
-		return nil, nil, nil, err
-	}
-	ms, err := index.MembershipsIn(ctx, r, namespace, unionsv1.KindFederation)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	var members []constitution.Member
-	separated := map[string]bool{}
-	consensus := map[string]*unionsv1.Consensus{}
-	for i := range ms {
-		m := &ms[i]
-		if m.Status.Standing == unionsv1.StandingSeparated {
-			separated[m.Spec.Union.LabelValue()] = true
-			continue
-		}
-		// What a federation put in a namespace goes once the namespace no
-		// longer carries its badge: the admission policies the badge puts
-		// in force must never miss their parameters.
-		_, carried := ns.Labels[badge.Key(m.Spec.Union)]
-		member := m.Status.Standing.Badged() && m.DeletionTimestamp == nil
-		if !member && !carried || ns.DeletionTimestamp != nil {
-			continue
-		}
-		f := &unionsv1.Federation{}
-		if err := r.Get(ctx, types.NamespacedName{Name: m.Spec.Union.Name}, f); err != nil {
-			if apierrors.IsNotFound(err) {
-				continue
-			}
-			return nil, nil, nil, err
-		}
-		if f.DeletionTimestamp != nil {
-			continue
-		}
-		con, chain, err := lineage.ConstitutionOf(ctx, r, f)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		members = append(members, constitution.Member{Membership: m, Constitution: con})
-		consensus[f.Name] = f.Status.Consensus
-		for _, a := range chain.Federations {
-			consensus[a.Name] = a.Status.Consensus
-		}
-	}
-	return members, separated, consensus, nil
-}
-
-// current lists the objects federations made in the namespace, by kind and
-// name, leaving out those of Separated Memberships.
-func (r *NamespaceReconciler) current(ctx context.Context, namespace string, separated map[string]bool) (map[string]*unstructured.Unstructured, error) {
+// current lists the objects the operator made in the namespace of the kinds
+// federations propagate, by kind and name, whoever they are for.
+func (r *NamespaceReconciler) current(ctx context.Context, namespace string) (map[string]*unstructured.Unstructured, error) {
 	out := map[string]*unstructured.Unstructured{}
 	for gvk := range constitution.Kinds {
 		list := &unstructured.UnstructuredList{}
@@ -184,15 +136,17 @@ func (r *NamespaceReconciler) current(ctx context.Context, namespace string, sep
 		for _, item := range items {
 			u := &unstructured.Unstructured{Object: item.(map[string]any)}
 			u.SetGroupVersionKind(gvk)
-			ref := metav1.GetControllerOf(u)
-			if !constitution.Owned(u.GetLabels(), u.GetName()) || ref == nil || ref.Kind != "Membership" ||
-				separated[u.GetLabels()[unionsv1.UnionLabel]] {
-				continue
-			}
 			out[objectKey(gvk.Kind, u.GetName())] = u
 		}
 	}
 	return out, nil
+}
+
+// ownedByFederationMember reports whether an object is one a federation put
+// in the namespace through a Membership.
+func ownedByFederationMember(o client.Object) bool {
+	ref := metav1.GetControllerOf(o)
+	return constitution.Owned(o.GetLabels(), o.GetName()) && ref != nil && ref.Kind == "Membership"
 }
 
 // refused tells the owning Membership that the API server refused an object.

@@ -18,22 +18,26 @@ package membership
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
-	metav1ac "k8s.io/client-go/applyconfigurations/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/apply"
 	"github.com/kos-dev/union-operator/internal/charter"
 )
 
 // reconcileCharter keeps the union's charter ConfigMap in the namespace of a
 // badged Membership, owned by it, and removes it otherwise: nothing is
-// written into a namespace that has not consented.
+// written into a namespace that has not consented. An object of the
+// charter's name that the operator did not make for this union is never
+// taken over (nor removed): the charter is then not in force
+// (s.charterConflict).
 func (r *Reconciler) reconcileCharter(ctx context.Context, s *scope) error {
 	m := s.membership
 	if m.Status.Standing == unionsv1.StandingSeparated {
@@ -43,15 +47,19 @@ func (r *Reconciler) reconcileCharter(ctx context.Context, s *scope) error {
 	}
 	name := charter.Name(m.Spec.Union)
 	current := &corev1.ConfigMap{}
-	err := r.Get(ctx, client.ObjectKey{Namespace: m.Namespace, Name: name}, current)
-	if err != nil && !apierrors.IsNotFound(err) {
+	var cur client.Object
+	switch err := r.Get(ctx, client.ObjectKey{Namespace: m.Namespace, Name: name}, current); {
+	case err == nil:
+		cur = current
+	case !apierrors.IsNotFound(err):
 		return err
 	}
-	exists := err == nil && metav1.IsControlledBy(current, m)
+	ours := cur != nil && metav1.IsControlledBy(current, m)
 
 	if !m.Status.Standing.Badged() || s.union == nil {
-		if exists {
-			return client.IgnoreNotFound(r.Delete(ctx, current))
+		if ours {
+			uid := current.UID
+			return client.IgnoreNotFound(r.Delete(ctx, current, client.Preconditions{UID: &uid}))
 		}
 		return nil
 	}
@@ -59,22 +67,19 @@ func (r *Reconciler) reconcileCharter(ctx context.Context, s *scope) error {
 	if err != nil {
 		return err
 	}
-	if exists && maps.Equal(current.Data, data) && current.Labels[unionsv1.UnionLabel] == m.Spec.Union.LabelValue() {
+	if ours && maps.Equal(current.Data, data) && current.Labels[unionsv1.UnionLabel] == m.Spec.Union.LabelValue() {
 		return nil
 	}
-	cm := corev1ac.ConfigMap(name, m.Namespace).
-		WithLabels(m.Spec.Union.ManagedLabels()).
-		WithOwnerReferences(ownerReference(m)).
-		WithData(data)
-	return r.Apply(ctx, cm, client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership)
-}
-
-func ownerReference(m *unionsv1.Membership) *metav1ac.OwnerReferenceApplyConfiguration {
-	return metav1ac.OwnerReference().
-		WithAPIVersion(unionsv1.GroupVersion.String()).
-		WithKind("Membership").
-		WithName(m.Name).
-		WithUID(m.UID).
-		WithController(true).
-		WithBlockOwnerDeletion(true)
+	cm := &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Namespace: m.Namespace, Name: name, Labels: m.Spec.Union.ManagedLabels()},
+		Data:       data,
+	}
+	apply.ControlledBy(cm, m, "Membership")
+	err = apply.Owned(ctx, r.Client, r.APIReader, cm, cur)
+	if conflict := (*apply.ConflictError)(nil); errors.As(err, &conflict) {
+		s.charterConflict = fmt.Errorf("the charter %w", err)
+		return nil
+	}
+	return err
 }

@@ -35,10 +35,10 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/admission"
 	"github.com/kos-dev/union-operator/internal/agentobjects"
-	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/charter"
+	"github.com/kos-dev/union-operator/internal/constitution"
 	"github.com/kos-dev/union-operator/internal/index"
-	"github.com/kos-dev/union-operator/internal/lineage"
 	"github.com/kos-dev/union-operator/internal/liveness"
 	"github.com/kos-dev/union-operator/internal/status"
 )
@@ -54,18 +54,34 @@ const ReasonCharterNotWritten = "CharterNotWritten"
 // Reconciler reconciles Memberships.
 type Reconciler struct {
 	client.Client
-	Clock    clock.PassiveClock
-	Recorder events.EventRecorder
+	// APIReader reads what the cache does not hold: whether an object of
+	// the charter's name that the operator did not make is there.
+	APIReader client.Reader
+	Clock     clock.PassiveClock
+	Recorder  events.EventRecorder
 }
 
 // scope holds what one reconcile observed.
 type scope struct {
 	membership *unionsv1.Membership
 	union      unionsv1.Union
-	facts      admission.Facts
-	agents     []metav1.Object
+	// namespace is the member Namespace's metadata.
+	namespace *metav1.PartialObjectMetadata
+	facts     admission.Facts
+	agents    []metav1.Object
+	// terms are the terms in force (see observeTerms); refusedEdit names
+	// an edit of them that was refused, leaving the earlier ones in force.
+	terms       unionsv1.MembershipTerms
+	refusedEdit *admission.Reason
+	// constitution in force for a federation member.
+	constitution *constitution.Constitution
 	// parameters in force for a federation member, for its charter.
 	parameters map[string]string
+	// charterConflict is set when a same-named object that is not the
+	// operator's keeps the charter out.
+	charterConflict error
+	// inForce says which clauses of the union are not in force yet.
+	inForce inForce
 }
 
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch;update;patch
@@ -108,10 +124,14 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 	if err := r.holdExit(ctx, s, decision.Standing, patcher); err != nil {
 		return ctrl.Result{}, err
 	}
-	outcome = r.setStatus(s, decision)
+	r.setStanding(s, decision)
 	if err := r.reconcileCharter(ctx, s); err != nil {
 		return ctrl.Result{}, status.Wrap(ReasonCharterNotWritten, fmt.Errorf("writing the charter ConfigMap %s: %w", charter.Name(m.Spec.Union), err))
 	}
+	if err := r.observeInForce(ctx, s); err != nil {
+		return ctrl.Result{}, err
+	}
+	outcome = r.conclude(s, decision)
 	return ctrl.Result{}, nil
 }
 
@@ -139,7 +159,14 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 	if err := r.Get(ctx, types.NamespacedName{Name: m.Namespace}, ns); err != nil {
 		return nil, err
 	}
-	s.facts.NamespaceLabels = ns.GetLabels()
+	s.namespace = ns
+	// Invitations by label honour only the labels the platform set: labels
+	// a union imposes, and badges, invite to no other union.
+	s.facts.NamespaceLabels = badge.PlatformLabels(ns.GetLabels(), ns.GetAnnotations())
+	// A member of a union that takes a treaty to leave stays a member while
+	// its Membership stands: only a treaty, an expulsion or the union's end
+	// end it, not a change of invitation.
+	s.facts.Member = s.union != nil && unionsv1.NeedsTreaty(s.union) && m.Status.Standing.Badged() && m.DeletionTimestamp == nil
 
 	siblings, err := index.MembershipsOf(ctx, r, m.Spec.Union)
 	if err != nil {
@@ -153,12 +180,8 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 		r.observeVerdict(s)
 	}
 
-	if _, err := agents.NewSelector(m.Spec.Agents); err != nil {
-		s.facts.InvalidTerms = "spec.agents is not a valid label selector: " + err.Error()
-	} else if f, ok := s.union.(*unionsv1.Federation); ok {
-		if s.facts.InvalidTerms, s.facts.InvalidTermsReason, s.parameters, err = lineage.MemberTerms(ctx, r, m, f); err != nil {
-			return nil, err
-		}
+	if err := r.observeTerms(ctx, s); err != nil {
+		return nil, err
 	}
 	objs, err := agentobjects.List(ctx, r, m.Namespace)
 	if err != nil {

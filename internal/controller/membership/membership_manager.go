@@ -21,6 +21,7 @@ import (
 	"maps"
 
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
@@ -48,9 +49,16 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("membership").
 		For(&unionsv1.Membership{}).
+		// What the union puts in the namespace, owned by the Membership:
+		// whether it is in force.
 		Owns(&corev1.ConfigMap{}).
+		Owns(&corev1.ResourceQuota{}).
+		Owns(&corev1.LimitRange{}).
+		Owns(&networkingv1.NetworkPolicy{}).
+		// The Namespace's labels (invitations, badges, imposed labels) and
+		// annotations (the labels in conflict).
 		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetName)),
-			builder.WithPredicates(predicate.LabelChangedPredicate{})).
+			builder.WithPredicates(predicate.Or(predicate.LabelChangedPredicate{}, predicate.AnnotationChangedPredicate{}))).
 		WithOptions(opts)
 	for _, gvk := range agents.Kinds {
 		b = b.WatchesMetadata(agentobjects.Partial(gvk), handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)),

@@ -30,10 +30,9 @@ import (
 	"github.com/kos-dev/union-operator/internal/status"
 )
 
-// setStatus writes the decision into the Membership's status and returns
-// the outcome it stands for: badged standings are Ready, a Rejected one is
-// Stalled, the others wait (for an invitation, the union, a deadline).
-func (r *Reconciler) setStatus(s *scope, d admission.Decision) status.Outcome {
+// setStanding writes the decision into the Membership's status: its
+// standing, badge, agents and the terms in force.
+func (r *Reconciler) setStanding(s *scope, d admission.Decision) {
 	m := s.membership
 	now := metav1.NewTime(r.Clock.Now())
 	st := &m.Status
@@ -44,17 +43,29 @@ func (r *Reconciler) setStatus(s *scope, d admission.Decision) status.Outcome {
 	}
 	st.ReintegrationEligibleAt = unionsv1.TimePtr(s.facts.EligibleAt)
 	st.Standing = d.Standing
-	st.Badge, st.Agents, st.AgentCount = "", nil, 0
+	st.Badge, st.Agents, st.AgentCount, st.Terms = "", nil, 0, nil
 	if d.Standing.Badged() {
+		terms := s.terms
+		st.Terms = &terms
 		st.Badge = badge.String(m.Spec.Union, unionsv1.RoleMember)
-		sel, _ := agents.NewSelector(m.Spec.Agents)
+		sel, _ := agents.NewSelector(terms.Agents)
 		names := sel.Select(s.agents)
 		st.AgentCount = int32(len(names))
 		st.Agents = names[:min(len(names), maxListed)]
-	}
-	if !d.Standing.Badged() {
+	} else {
 		st.ActiveSince = nil
 	}
+}
+
+// conclude returns the outcome of the reconcile and sets the conditions of
+// what is in force: badged standings are Ready once every clause of the
+// union is in force (else a condition names what is not, and Ready is
+// False); a refused edit of the terms stalls the Membership, whose earlier
+// terms stay in force; a Rejected one is Stalled; the others wait (for an
+// invitation, the union, a deadline).
+func (r *Reconciler) conclude(s *scope, d admission.Decision) status.Outcome {
+	m := s.membership
+	now := metav1.NewTime(r.Clock.Now())
 	summary := conditions.Summary{Reason: d.Reason.Reason, Message: d.Message}
 	switch d.Standing {
 	case unionsv1.StandingActive, unionsv1.StandingCoolingOff:
@@ -63,6 +74,22 @@ func (r *Reconciler) setStatus(s *scope, d admission.Decision) status.Outcome {
 		summary.State = conditions.Stalled
 	default:
 		summary.State = conditions.Waiting
+	}
+	conds := &m.Status.Conditions
+	if d.Standing.Badged() {
+		s.inForce.mark(conds, m.Generation, now)
+		if p := s.inForce.first(); p != nil {
+			summary = conditions.Summary{State: conditions.Progressing, Reason: p.reason, Message: p.message}
+			if p.stuck {
+				summary.State = conditions.Stalled
+			}
+		}
+		if e := s.refusedEdit; e != nil {
+			summary = conditions.Summary{State: conditions.Stalled, Reason: e.Reason, Message: e.Message}
+		}
+	} else {
+		meta.RemoveStatusCondition(conds, ConditionLabelsInForce)
+		meta.RemoveStatusCondition(conds, ConditionObjectsInForce)
 	}
 	next := d.RecheckAt
 	if d.Standing.Badged() && s.union != nil {

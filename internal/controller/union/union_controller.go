@@ -31,6 +31,7 @@ import (
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
@@ -70,6 +71,20 @@ type Kind[T unionsv1.Union] interface {
 	Watches(b *ctrl.Builder) *ctrl.Builder
 }
 
+// Finalizing is implemented by the kinds whose end needs cleanup that owner
+// references cannot do (an alliance gives back the reserves it raised in
+// member namespaces): the shared reconciler holds the kind's finalizer while
+// the union holds something, and finalizes the union when it is deleted.
+type Finalizing[T unionsv1.Union] interface {
+	// Finalizer is the name of the kind's finalizer.
+	Finalizer() string
+	// Holds reports whether the union, as just reconciled, holds something
+	// only it can give back.
+	Holds(u T) bool
+	// Finalize gives back what a deleted union holds; done once nothing is.
+	Finalize(ctx context.Context, u T) (done bool, err error)
+}
+
 // Reconciler reconciles one union kind.
 type Reconciler[T unionsv1.Union] struct {
 	client.Client
@@ -88,7 +103,7 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 	if u.GetDeletionTimestamp() != nil {
-		return ctrl.Result{}, nil
+		return ctrl.Result{}, r.finalize(ctx, u)
 	}
 	patcher := status.NewPatcher(r.Client, u)
 	var outcome status.Outcome
@@ -118,6 +133,49 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	if exits, err = r.recordExits(ctx, u, s); err != nil {
 		return ctrl.Result{}, err
 	}
-	outcome, err = r.Kind.Reconcile(ctx, u, s)
-	return ctrl.Result{}, err
+	if outcome, err = r.Kind.Reconcile(ctx, u, s); err != nil {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{}, r.holdFinalizer(ctx, u, patcher)
+}
+
+// holdFinalizer keeps the kind's finalizer on a union exactly while it
+// holds something (Finalizing), before the status that records it is
+// written.
+func (r *Reconciler[T]) holdFinalizer(ctx context.Context, u T, patcher *status.Patcher) error {
+	fin, ok := any(r.Kind).(Finalizing[T])
+	if !ok {
+		return nil
+	}
+	want, has := fin.Holds(u), controllerutil.ContainsFinalizer(u, fin.Finalizer())
+	if want == has {
+		return nil
+	}
+	patched := u.DeepCopyObject().(T)
+	if want {
+		controllerutil.AddFinalizer(patched, fin.Finalizer())
+	} else {
+		controllerutil.RemoveFinalizer(patched, fin.Finalizer())
+	}
+	if err := r.Patch(ctx, patched, client.MergeFrom(u)); err != nil {
+		return err
+	}
+	patcher.MetadataPatched(u, patched.GetResourceVersion())
+	return nil
+}
+
+// finalize lets a deleted union go once its kind has given back what it
+// held.
+func (r *Reconciler[T]) finalize(ctx context.Context, u T) error {
+	fin, ok := any(r.Kind).(Finalizing[T])
+	if !ok || !controllerutil.ContainsFinalizer(u, fin.Finalizer()) {
+		return nil
+	}
+	done, err := fin.Finalize(ctx, u)
+	if err != nil || !done {
+		return err
+	}
+	patched := u.DeepCopyObject().(T)
+	controllerutil.RemoveFinalizer(patched, fin.Finalizer())
+	return client.IgnoreNotFound(r.Patch(ctx, patched, client.MergeFrom(u)))
 }
