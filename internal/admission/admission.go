@@ -107,11 +107,19 @@ const (
 	ReasonSeparated         = "Separated"
 	ReasonCoolingOff        = "CoolingOff"
 	ReasonExpelled          = "Expelled"
+	ReasonSystemNamespace   = "SystemNamespace"
 )
+
+// SystemNamespaces are the namespaces of the cluster itself: no union joins
+// them, and the operator's fence (config/policy) forbids it to write there.
+var SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
 
 // Decide returns the standing for the facts.
 func Decide(f Facts) Decision {
 	switch {
+	case slices.Contains(SystemNamespaces, f.Namespace):
+		return Decision{Standing: unionsv1.StandingRejected, Reason: Reason{ReasonSystemNamespace,
+			f.Namespace + " is a namespace of the cluster itself: unions join tenant namespaces only"}}
 	case f.Union == nil:
 		return Decision{Standing: unionsv1.StandingPending, Reason: Reason{unionsv1.ReasonUnionNotFound, "the union does not exist (yet)"}}
 	case f.DuplicateOf != "":

@@ -49,6 +49,7 @@ func TestDecide(t *testing.T) {
 		{"expelled by a Passed Expel proposal, though invited", Facts{Union: invited, Namespace: "team-a", ExpelledBy: "team-b/expel-a"}, unionsv1.StandingEnded, ReasonExpelled, time.Time{}},
 		{"an expelled duplicate is still a duplicate", Facts{Union: invited, Namespace: "team-a", ExpelledBy: "team-b/expel-a", DuplicateOf: "first"}, unionsv1.StandingRejected, unionsv1.ReasonDuplicate, time.Time{}},
 		{"an admission does not cut a re-integration wait", Facts{Union: invited, Namespace: "team-b", AdmittedBy: "team-a/admit-b", EligibleAt: now.Add(time.Hour), Now: now}, unionsv1.StandingPending, ReasonReintegrationWait, now.Add(time.Hour)},
+		{"no union joins kube-system, open or not", Facts{Union: alliance(unionsv1.Admission{Policy: unionsv1.AdmissionOpen}), Namespace: "kube-system"}, unionsv1.StandingRejected, ReasonSystemNamespace, time.Time{}},
 		{"open admits anyone", Facts{Union: alliance(unionsv1.Admission{Policy: unionsv1.AdmissionOpen}), Namespace: "zz"}, unionsv1.StandingActive, unionsv1.ReasonActive, time.Time{}},
 		{"invited by label", Facts{
 			Union:           alliance(unionsv1.Admission{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"tier": "gold"}}}),

@@ -22,6 +22,7 @@ package admissionpolicy
 
 import (
 	"context"
+	"errors"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
@@ -30,13 +31,17 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/apply"
 	"github.com/kos-dev/union-operator/internal/standards"
+	"github.com/kos-dev/union-operator/internal/status"
 )
 
 // Sync makes the union's policies and bindings exactly the rendered ones:
 // each policy before its bindings (a binding is only enforced once its
 // policy exists), and stale bindings before stale policies, so that nothing
-// half-removed is enforced. owner is the union, of the given kind.
-func Sync(ctx context.Context, c client.Client, owner unionsv1.Union, rendered []standards.Policy) error {
+// half-removed is enforced. owner is the union, of the given kind. A policy
+// or binding of the same name the operator did not make for this union is
+// left as it is, and reported (reason NameClash); api reads what the cache,
+// which holds only the operator's, does not.
+func Sync(ctx context.Context, c client.Client, api client.Reader, owner unionsv1.Union, rendered []standards.Policy) error {
 	ref := unionsv1.Reference(owner)
 	kind := string(ref.Kind)
 	owned := client.MatchingLabels(ref.ManagedLabels())
@@ -61,18 +66,25 @@ func Sync(ctx context.Context, c client.Client, owner unionsv1.Union, rendered [
 	for _, p := range rendered {
 		wanted[p.Policy.Name] = true
 		apply.ControlledBy(p.Policy, owner, kind)
-		if cur := currentPolicies[p.Policy.Name]; cur == nil || !apply.UpToDate(cur, p.Policy, func() bool { return equality.Semantic.DeepEqual(cur.Spec, p.Policy.Spec) }) {
-			if err := apply.Rendered(ctx, c, p.Policy); err != nil {
-				return err
-			}
+		var err error
+		if cur := currentPolicies[p.Policy.Name]; cur == nil {
+			err = write(ctx, c, api, p.Policy, nil)
+		} else if !apply.UpToDate(cur, p.Policy, func() bool { return equality.Semantic.DeepEqual(cur.Spec, p.Policy.Spec) }) {
+			err = write(ctx, c, api, p.Policy, cur)
+		}
+		if err != nil {
+			return err
 		}
 		for _, b := range p.Bindings() {
 			wanted[b.Name] = true
 			apply.ControlledBy(b, owner, kind)
-			if cur := currentBindings[b.Name]; cur == nil || !apply.UpToDate(cur, b, func() bool { return equality.Semantic.DeepEqual(cur.Spec, b.Spec) }) {
-				if err := apply.Rendered(ctx, c, b); err != nil {
-					return err
-				}
+			if cur := currentBindings[b.Name]; cur == nil {
+				err = write(ctx, c, api, b, nil)
+			} else if !apply.UpToDate(cur, b, func() bool { return equality.Semantic.DeepEqual(cur.Spec, b.Spec) }) {
+				err = write(ctx, c, api, b, cur)
+			}
+			if err != nil {
+				return err
 			}
 		}
 	}
@@ -91,4 +103,18 @@ func Sync(ctx context.Context, c client.Client, owner unionsv1.Union, rendered [
 		}
 	}
 	return nil
+}
+
+// ReasonNameClash is the reason a union reports a policy name another
+// object holds under.
+const ReasonNameClash = "NameClash"
+
+// write creates or brings up to date one of the union's policies or
+// bindings (current: the cache's copy, nil when it holds none).
+func write(ctx context.Context, c client.Client, api client.Reader, obj, current client.Object) error {
+	err := apply.Owned(ctx, c, api, obj, current)
+	if _, clash := errors.AsType[*apply.ConflictError](err); clash {
+		return status.Wrap(ReasonNameClash, err)
+	}
+	return err
 }

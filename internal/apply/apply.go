@@ -86,9 +86,11 @@ func Owned(ctx context.Context, c client.Client, api client.Reader, obj, current
 }
 
 // SameUnion reports whether current is the operator's object for the union
-// desired is rendered for (same union label, owned by a Membership of the
-// same name, or by the same owner); when it is not, holder names the union
-// it belongs to ("" for an object the operator did not make).
+// desired is rendered for: labelled as the operator's for that union, and
+// owned by the same kind of owner (the same one, or one that came before
+// it: a Membership of the namespace re-filed, a union re-created). When it
+// is not, holder names the union it belongs to ("" for an object the
+// operator did not make).
 func SameUnion(current, desired client.Object) (holder string, ours bool) {
 	labels := current.GetLabels()
 	if labels[unionsv1.ManagedByLabel] != unionsv1.ManagedByValue {
@@ -102,7 +104,7 @@ func SameUnion(current, desired client.Object) (holder string, ours bool) {
 	if want == nil || got == nil {
 		return union, want == nil && got == nil
 	}
-	return union, got.UID == want.UID || got.Kind == want.Kind && got.Name == want.Name
+	return union, got.Kind == want.Kind && got.APIVersion == want.APIVersion
 }
 
 // create creates a rendered object as the operator's field manager, and

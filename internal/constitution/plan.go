@@ -100,7 +100,10 @@ func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Con
 		obj     *unstructured.Unstructured
 		fed     string
 		founded metav1.Time
-		member  *unionsv1.Membership
+		// depth is the federation's place in its line: an ancestor is
+		// shallower than its descendants.
+		depth  int
+		member *unionsv1.Membership
 	}
 	var all []planned
 	for _, fed := range feds {
@@ -110,7 +113,7 @@ func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Con
 		terms := mem.TermsInForce()
 		replaced := overrides.Replaced(terms.Overrides, con.Terms().Objects)
 		add := func(o *unstructured.Unstructured) {
-			all = append(all, planned{obj: o, fed: fed, founded: con.Founded[fed], member: mem})
+			all = append(all, planned{obj: o, fed: fed, founded: con.Founded[fed], depth: slices.Index(con.Lineage, fed), member: mem})
 		}
 		for _, o := range con.Objects {
 			if o.Federation != fed {
@@ -130,9 +133,10 @@ func Plan(namespace string, members []Member, consensus map[string]*unionsv1.Con
 		}
 		add(ConfigMap(ConsensusName(fed), namespace, label, data, mem))
 	}
-	// The older federation first, so that it keeps a name two would use.
+	// The older federation first, so that it keeps a name two would use;
+	// of two founded in the same second, the ancestor.
 	slices.SortStableFunc(all, func(a, b planned) int {
-		return cmp.Or(a.founded.Compare(b.founded.Time), cmp.Compare(a.fed, b.fed))
+		return cmp.Or(a.founded.Compare(b.founded.Time), cmp.Compare(a.depth, b.depth), cmp.Compare(a.fed, b.fed))
 	})
 	var out []*unstructured.Unstructured
 	var refused []Refusal

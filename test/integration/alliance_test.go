@@ -218,6 +218,14 @@ var _ = Describe("Alliance", func() {
 		Expect(rendered).To(HaveLen(1))
 		Expect(equality.Semantic.DeepEqual(policy.Spec, rendered[0].Policy.Spec)).To(BeTrue(), "stored %+v", policy.Spec)
 		Expect(equality.Semantic.DeepEqual(binding.Spec, rendered[0].Binding.Spec)).To(BeTrue(), "stored %+v", binding.Spec)
+
+		By("the alliance dropping its standards removes the binding, then the policy")
+		updateAlliance(name, func(a *unionsv1.Alliance) { a.Spec.Standards = nil })
+		Eventually(gone(binding)).Should(BeTrue())
+		Eventually(gone(policy)).Should(BeTrue())
+		Eventually(func() error {
+			return k8sClient.Create(ctx, workload(member, "relaxed", 1, false, nil), client.DryRunAll)
+		}).Should(Succeed(), "once the API server has dropped the policy")
 	})
 
 	It("reports the compliance of agents that predate its standards, and lists the failing ones", func() {
@@ -409,9 +417,10 @@ var _ = Describe("Alliance", func() {
 			a.Spec.Defense = &unionsv1.Defense{Reactive: &unionsv1.ReactiveDefense{UnavailableFor: metav1.Duration{Duration: 30 * time.Second}}}
 		}, nsA, nsB, nsC, outsider)
 		joined(newMembership(nsA, "join", ref), ref)
-		joined(newMembership(nsB, "join", ref, func(m *unionsv1.Membership) {
+		volunteer := newMembership(nsB, "join", ref, func(m *unionsv1.Membership) {
 			m.Spec.Reserves = &unionsv1.Reserves{Selector: metav1.LabelSelector{MatchLabels: reserveLabel}, MaxScaleBy: 2}
-		}), ref)
+		})
+		joined(volunteer, ref)
 		joined(newMembership(nsC, "join", ref), ref)
 		Eventually(allianceCondition(name, unionsv1.ConditionDisrupted)).Should(And(
 			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", "Available")))
@@ -456,6 +465,15 @@ var _ = Describe("Alliance", func() {
 		Eventually(eventReasons(nsB, "backup")).Should(ContainElement("ReserveRestored"))
 		Eventually(eventReasons(nsA, "planner")).Should(ContainElement("AgentRecovered"))
 		Expect([]int32{replicasOf(idle)(), replicasOf(spare)(), replicasOf(stranger)()}).To(Equal([]int32{1, 1, 1}))
+
+		By("called up again, then its namespace leaves: the reserve is given back all the same")
+		setAvailable(planner, 0)
+		Eventually(func() []unionsv1.Disruption { return allianceStatus(name)().Disruptions }).Should(HaveLen(1))
+		clk.Step(30 * time.Second)
+		Eventually(replicasOf(backup)).Should(BeEquivalentTo(4))
+		deleteAndWait(volunteer)
+		Eventually(replicasOf(backup)).Should(BeEquivalentTo(2))
+		Eventually(func() []unionsv1.ReserveRecord { return allianceStatus(name)().Reserves }).Should(BeEmpty())
 	})
 
 	It("bridges members with a NetworkPolicy: any allied agent in Mesh, only interop agents in Hub", func() {

@@ -19,6 +19,7 @@ package integration
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -211,7 +212,7 @@ func attackEntries(attacks []attack) []TableEntry {
 
 // hostileInputs are every attack of the table.
 func hostileInputs() []attack {
-	return governanceAttacks
+	return slices.Concat(governanceAttacks, sovereigntyAttacks)
 }
 
 var _ = Describe("Hostile input", func() {

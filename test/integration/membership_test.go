@@ -235,7 +235,7 @@ var _ = Describe("Membership and badges", func() {
 		Eventually(namespaceLabels(ns)).ShouldNot(HaveKey(badgeKey(ref)))
 	})
 
-	It("keeps other writers' labels and removes badges no Membership grants", func() {
+	It("keeps other writers' labels, refuses their badges, and removes badges no Membership grants", func() {
 		ns := newNamespace(nil)
 		name := uniqueName("forged")
 		ref := allianceRef(name)
@@ -244,17 +244,27 @@ var _ = Describe("Membership and badges", func() {
 		m := newMembership(ns, "join", ref)
 		Eventually(labelsOf(d)).Should(HaveKeyWithValue(badgeKey(ref), "member"))
 
-		By("another field manager applies its own labels and a forged badge")
-		forged := badgeKey(unionsv1.UnionReference{Kind: unionsv1.KindCoalition, Name: "not-joined"})
-		u := &unstructured.Unstructured{}
-		u.SetAPIVersion("apps/v1")
-		u.SetKind("Deployment")
-		u.SetNamespace(ns)
-		u.SetName(d.Name)
-		u.SetLabels(map[string]string{"gitops": "yes", forged: "member"})
-		Expect(k8sClient.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), client.FieldOwner("gitops"))).To(Succeed())
+		stray := badgeKey(unionsv1.UnionReference{Kind: unionsv1.KindCoalition, Name: "not-joined"})
+		labels := func(l map[string]string) *unstructured.Unstructured {
+			u := &unstructured.Unstructured{}
+			u.SetAPIVersion("apps/v1")
+			u.SetKind("Deployment")
+			u.SetNamespace(ns)
+			u.SetName(d.Name)
+			u.SetLabels(l)
+			return u
+		}
+		By("another field manager's badge is refused by the API server; its own labels are its own")
+		err := k8sClient.Apply(ctx, client.ApplyConfigurationFromUnstructured(labels(map[string]string{"gitops": "yes", stray: "member"})), client.FieldOwner("gitops"))
+		Expect(err).To(MatchError(ContainSubstring("union badges are set by union-operator alone")))
+		Expect(k8sClient.Apply(ctx, client.ApplyConfigurationFromUnstructured(labels(map[string]string{"gitops": "yes"})), client.FieldOwner("gitops"))).To(Succeed())
 
-		Eventually(labelsOf(d)).ShouldNot(HaveKey(forged))
+		By("a badge no Membership grants (left by the operator itself, say before a crash) is removed")
+		operator, err := client.New(operatorCfg, client.Options{Scheme: k8sClient.Scheme()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(operator.Apply(ctx, client.ApplyConfigurationFromUnstructured(labels(map[string]string{badgeKey(ref): "member", stray: "member"})),
+			client.FieldOwner(unionsv1.FieldManager), client.ForceOwnership)).To(Succeed())
+		Eventually(labelsOf(d)).ShouldNot(HaveKey(stray))
 		Expect(labelsOf(d)()).To(And(HaveKeyWithValue("gitops", "yes"), HaveKeyWithValue(badgeKey(ref), "member")))
 		Expect(standing(m)()).To(Equal(unionsv1.StandingActive))
 	})

@@ -40,7 +40,6 @@ import (
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
-	"sigs.k8s.io/yaml"
 
 	"github.com/kos-dev/union-operator/internal/operator"
 	"github.com/kos-dev/union-operator/test/utils/stepclock"
@@ -59,6 +58,12 @@ var (
 	repoRoot  string
 	// metricsAddr is where the manager serves metrics (plain HTTP in tests).
 	metricsAddr string
+	// operatorRequests records what the manager asks of the API server.
+	operatorRequests = newRequestLog()
+	// operatorCfg is the manager's own identity.
+	operatorCfg *rest.Config
+	// managerStarted is set once the manager runs.
+	managerStarted bool
 )
 
 // freeAddress returns a loopback address with a port nothing listens on.
@@ -92,6 +97,9 @@ var _ = BeforeSuite(func() {
 		ErrorIfCRDPathMissing: true,
 		BinaryAssetsDirectory: assets,
 	}
+	// As in clusters that enforce it: an owner reference that blocks the
+	// owner's deletion takes update on the owner's finalizers.
+	testEnv.ControlPlane.GetAPIServer().Configure().Append("enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
 	var err error
 	adminCfg, err = testEnv.Start()
 	Expect(err).NotTo(HaveOccurred())
@@ -101,10 +109,7 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 
 	By("binding the operator's identity to its generated ClusterRole, and nothing else")
-	role := &rbacv1.ClusterRole{}
-	raw, err := os.ReadFile(filepath.Join(repoRoot, "config", "rbac", "role.yaml"))
-	Expect(err).NotTo(HaveOccurred())
-	Expect(yaml.Unmarshal(raw, role)).To(Succeed())
+	role := operatorRole()
 	Expect(k8sClient.Create(ctx, role)).To(Succeed())
 	Expect(k8sClient.Create(ctx, &rbacv1.ClusterRoleBinding{
 		ObjectMeta: metav1.ObjectMeta{Name: "union-operator-manager"},
@@ -114,10 +119,19 @@ var _ = BeforeSuite(func() {
 	user, err := testEnv.AddUser(envtest.User{Name: OperatorUser, Groups: []string{"system:authenticated"}}, nil)
 	Expect(err).NotTo(HaveOccurred())
 
+	By("installing the admission policies config/default ships")
+	installShipped(k8sClient, filepath.Join(assets, "kubectl"))
+
 	By("starting the real manager")
 	metricsAddr = freeAddress()
 	clk = stepclock.New()
-	mgr, err := ctrl.NewManager(user.Config(), ctrl.Options{
+	operatorCfg = user.Config()
+	operatorClient, err := client.New(operatorCfg, client.Options{Scheme: scheme})
+	Expect(err).NotTo(HaveOccurred())
+	enforced(k8sClient, operatorClient)
+	managerCfg := rest.CopyConfig(operatorCfg)
+	managerCfg.Wrap(operatorRequests.wrap)
+	mgr, err := ctrl.NewManager(managerCfg, ctrl.Options{
 		Scheme:                 scheme,
 		Cache:                  operator.CacheOptions(),
 		Metrics:                metricsserver.Options{BindAddress: metricsAddr},
@@ -129,9 +143,14 @@ var _ = BeforeSuite(func() {
 		defer GinkgoRecover()
 		Expect(mgr.Start(ctx)).To(Succeed())
 	}()
+	managerStarted = true
 })
 
 var _ = AfterSuite(func() {
+	if suite, _ := GinkgoConfiguration(); len(suite.FocusStrings)+len(suite.SkipStrings)+len(suite.FocusFiles) == 0 && suite.LabelFilter == "" && managerStarted {
+		By("every verb of the operator's ClusterRole was used by the manager")
+		Expect(operatorRequests.unused()).To(BeEmpty(), "granted in config/rbac/role.yaml and never used: drop the +kubebuilder:rbac marker")
+	}
 	if cancel != nil {
 		cancel()
 	}

@@ -104,6 +104,12 @@ const (
 	phBlock       = "__HELM_BLOCK_" // followed by the values key and "__"
 )
 
+// clusterScoped are the cluster-scoped kinds of the kustomize config.
+var clusterScoped = map[string]bool{
+	"CustomResourceDefinition": true, "ClusterRole": true, "ClusterRoleBinding": true,
+	"ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+}
+
 // conditions wrap RBAC objects (by name without the kustomize prefix) that
 // only some values need.
 var conditions = map[string]string{
@@ -150,6 +156,11 @@ func Generate(r io.Reader) (map[string]string, error) {
 		short := strings.TrimPrefix(name, prefix)
 		if k == "Namespace" {
 			continue // helm install --create-namespace
+		}
+		if clusterScoped[k] {
+			// kustomize's namespace transformer does not know every
+			// cluster-scoped kind.
+			delete(mapAt(o, "metadata"), "namespace")
 		}
 		replaceNamespace(o, namespace)
 		setLabels(o)

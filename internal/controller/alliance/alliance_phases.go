@@ -49,8 +49,8 @@ type Kind struct {
 	Recorder  events.EventRecorder
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances,verbs=get;list;watch;patch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances,verbs=list;watch;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=alliances/status,verbs=patch
 
 // New implements union.Kind.
 func (Kind) New() *unionsv1.Alliance { return &unionsv1.Alliance{} }

@@ -32,5 +32,5 @@ import (
 // compiled (a standard that does not compile is left out, and the others
 // stay in force), and no other policy of the alliance.
 func (k Kind) reconcilePolicies(ctx context.Context, a *unionsv1.Alliance, set *standards.Set) error {
-	return admissionpolicy.Sync(ctx, k.Client, a, standards.Policies(unionsv1.Reference(a), set.Standards(), standards.PolicyOptions{}))
+	return admissionpolicy.Sync(ctx, k.Client, k.APIReader, a, standards.Policies(unionsv1.Reference(a), set.Standards(), standards.PolicyOptions{}))
 }

@@ -47,7 +47,7 @@ type MembershipReconciler struct {
 
 // +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=list;watch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/finalizers,verbs=update
 
 // Reconcile brings one Alliance Membership's objects up to date. The request

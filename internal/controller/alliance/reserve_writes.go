@@ -34,6 +34,7 @@ import (
 )
 
 // +kubebuilder:rbac:groups=apps,resources=deployments/scale;statefulsets/scale,verbs=patch
+// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets,verbs=get
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // scaleReserve carries out one step on a reserve workload: its replicas,

@@ -52,10 +52,10 @@ type Kind struct {
 	goals *goalwatch.Watches
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions,verbs=get;list;watch;delete
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
-// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions,verbs=list;watch;delete
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions/status,verbs=patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=list;watch
+// +kubebuilder:rbac:groups=batch,resources=jobs,verbs=list;watch
 // +kubebuilder:rbac:groups=authorization.k8s.io,resources=selfsubjectaccessreviews,verbs=create
 
 // New implements union.Kind.

@@ -56,11 +56,11 @@ type Reconciler struct {
 	Recorder  events.EventRecorder
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties/status,verbs=patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile moves one treaty as far as the facts allow, records it, and

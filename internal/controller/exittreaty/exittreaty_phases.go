@@ -249,6 +249,11 @@ func (s *scope) check(phase unionsv1.ExitTreatyPhase) (reject *reason, wait stri
 	if m := s.membership; m != nil && m.DeletionTimestamp == nil && m.Status.Standing == "" {
 		return nil, fmt.Sprintf("waiting for Membership %q to be admitted to %s", m.Name, ref)
 	}
+	if m := s.membership; m != nil && m.DeletionTimestamp == nil && m.Status.Standing == unionsv1.StandingCoolingOff && phase != unionsv1.TreatyCoolingOff {
+		// No treaty holds the exit (s.holder is empty): the one the
+		// Membership cools off by was withdrawn, and its standing lags.
+		return nil, fmt.Sprintf("waiting for Membership %q to end the cool-off of a withdrawn treaty", m.Name)
+	}
 	return s.checkMember(phase), ""
 }
 

@@ -125,6 +125,12 @@ func TestAdvance(t *testing.T) {
 			wantState: conditions.Progressing, wantReason: ReasonAwaitingMembership,
 		},
 		{
+			name:       "a member still cooling off by a withdrawn treaty is waited for",
+			setup:      func(s *scope) { s.membership.Status.Standing = unionsv1.StandingCoolingOff },
+			wantEvents: []string{EventProposed}, wantPhase: unionsv1.TreatyProposed,
+			wantState: conditions.Progressing, wantReason: ReasonAwaitingMembership,
+		},
+		{
 			name:       "a union that does not exist",
 			setup:      func(s *scope) { s.union = nil; s.membership.Status.Standing = unionsv1.StandingPending },
 			wantEvents: []string{EventProposed, EventRejected}, wantPhase: unionsv1.TreatyRejected,

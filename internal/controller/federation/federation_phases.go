@@ -59,8 +59,8 @@ type Kind struct {
 	APIReader client.Reader
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=federations,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=federations/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=federations,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=federations/status,verbs=patch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=federations/finalizers,verbs=update
 // +kubebuilder:rbac:groups=admissionregistration.k8s.io,resources=validatingadmissionpolicies;validatingadmissionpolicybindings,verbs=get;list;watch;create;patch;delete
 

@@ -42,7 +42,7 @@ func (k Kind) reconcilePolicies(ctx context.Context, f *unionsv1.Federation, con
 	for _, d := range descendants {
 		opts.Descendants = append(opts.Descendants, unionsv1.UnionReference{Kind: unionsv1.KindFederation, Name: d})
 	}
-	return set, admissionpolicy.Sync(ctx, k.Client, f, standards.Policies(unionsv1.Reference(f), set.Standards(), opts))
+	return set, admissionpolicy.Sync(ctx, k.Client, k.APIReader, f, standards.Policies(unionsv1.Reference(f), set.Standards(), opts))
 }
 
 // ownStandards returns the standards in force that the federation itself declares.

@@ -58,9 +58,9 @@ type NamespaceReconciler struct {
 
 // +kubebuilder:rbac:groups="",resources=resourcequotas;limitranges;configmaps,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=networking.k8s.io,resources=networkpolicies,verbs=get;list;watch;create;patch;delete
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=list;watch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/finalizers,verbs=update
-// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings the federation-made objects of one namespace up to date.

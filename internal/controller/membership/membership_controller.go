@@ -84,15 +84,15 @@ type scope struct {
 	inForce inForce
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch;update;patch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=list;watch;patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/status,verbs=patch
 // +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships/finalizers,verbs=update
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
-// +kubebuilder:rbac:groups="",resources=namespaces,verbs=get;list;watch;patch
-// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;patch
-// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets,verbs=get;list;watch;patch
-// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;update;patch;delete
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=list;watch
+// +kubebuilder:rbac:groups="",resources=namespaces,verbs=list;watch;patch
+// +kubebuilder:rbac:groups="",resources=pods,verbs=list;watch;patch
+// +kubebuilder:rbac:groups=apps,resources=deployments;statefulsets;daemonsets,verbs=list;watch;patch
+// +kubebuilder:rbac:groups="",resources=configmaps,verbs=get;list;watch;create;patch;delete
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile brings one Membership's standing and charter up to date; its

@@ -21,7 +21,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/governance"
 )
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=list;watch
 
 // observeVerdict adds the union's standing decision on the namespace, from
 // its record of decisions: a Passed Admit admits it (whatever the admission

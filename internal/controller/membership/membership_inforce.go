@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -98,11 +99,13 @@ func (f inForce) first() *problem {
 func (f inForce) mark(conds *[]metav1.Condition, generation int64, now metav1.Time) {
 	set := func(conditionType string, ps []problem, fine string) {
 		if p := (inForce{labels: ps}).first(); p != nil {
-			msg := p.message
-			if len(ps) > 1 {
-				msg += fmt.Sprintf("; and %d more", len(ps)-1)
+			msgs := []string{p.message}
+			for _, o := range ps {
+				if o != *p {
+					msgs = append(msgs, o.message)
+				}
 			}
-			conditions.Mark(conds, generation, now, conditionType, false, p.reason, msg)
+			conditions.Mark(conds, generation, now, conditionType, false, p.reason, strings.Join(msgs, "; "))
 			return
 		}
 		conditions.Mark(conds, generation, now, conditionType, true, ReasonInForce, fine)

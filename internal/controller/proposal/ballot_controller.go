@@ -42,10 +42,10 @@ type BallotReconciler struct {
 	Clock clock.PassiveClock
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots/status,verbs=patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=list;watch
 
 // Reconcile says whether a Ballot counts, and why. The status is written
 // once, at the end, under an optimistic lock: the verdict a decision was

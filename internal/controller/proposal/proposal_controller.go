@@ -48,11 +48,11 @@ type Reconciler struct {
 	Recorder events.EventRecorder
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals/status,verbs=get;update;patch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals/status,verbs=patch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=ballots,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=coalitions;alliances;federations,verbs=list;watch
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Reconcile tallies an undecided Proposal and decides it when it can. The

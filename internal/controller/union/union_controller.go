@@ -93,7 +93,7 @@ type Reconciler[T unionsv1.Union] struct {
 	Kind     Kind[T]
 }
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=memberships,verbs=list;watch
 
 // Reconcile summarises the union's members, records exits and runs its
 // kind's phases; the status is written once, at the end, however it ends.

@@ -28,8 +28,8 @@ import (
 	"github.com/kos-dev/union-operator/internal/separation"
 )
 
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=get;list;watch
-// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=get;list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=exittreaties,verbs=list;watch
+// +kubebuilder:rbac:groups=unions.kos.dev,resources=proposals,verbs=list;watch
 
 // recordExits brings the union's formerMembers up to date: the reconciler is
 // the one writer of union status, so it records the exits that
