@@ -29,6 +29,7 @@ import (
 
 	. "github.com/onsi/gomega"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -36,7 +37,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/sets"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/apiserver/pkg/admission/plugin/policy/validating"
+	"k8s.io/apiserver/pkg/cel/openapi/resolver"
 	"k8s.io/apiserver/pkg/endpoints/request"
+	"k8s.io/client-go/discovery"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
 
@@ -70,6 +74,25 @@ func installShipped(c client.Client, kubectl string) {
 		}
 	}
 	Expect(policies).To(HaveLen(2), "config/default ships the badge guard and the fence")
+	typeCheck(c, policies)
+}
+
+// typeCheck checks the policies as the API server's status controller does
+// (which envtest does not run), against the schemas the API server serves:
+// an expression that does not type-check for every kind a policy matches
+// would be refused, or fail closed, on those kinds.
+func typeCheck(c client.Client, policies []string) {
+	dc, err := discovery.NewDiscoveryClientForConfig(adminCfg)
+	Expect(err).NotTo(HaveOccurred())
+	checker := &validating.TypeChecker{
+		SchemaResolver: &resolver.ClientDiscoveryResolver{Discovery: dc},
+		RestMapper:     c.RESTMapper(),
+	}
+	for _, name := range policies {
+		p := &admissionregistrationv1.ValidatingAdmissionPolicy{}
+		Expect(c.Get(ctx, client.ObjectKey{Name: name}, p)).To(Succeed())
+		Expect(checker.Check(p)).To(BeEmpty(), "policy %s type-checks for every kind it matches", name)
+	}
 }
 
 // enforced waits until the API server enforces the shipped policies: a
