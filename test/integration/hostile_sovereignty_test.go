@@ -41,6 +41,7 @@ import (
 	"github.com/kos-dev/union-operator/internal/charter"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/constitution"
+	"github.com/kos-dev/union-operator/internal/controller/federation"
 	"github.com/kos-dev/union-operator/internal/controller/membership"
 	"github.com/kos-dev/union-operator/internal/goals"
 )
@@ -134,6 +135,9 @@ var sovereigntyAttacks = []attack{
 			HaveField("Message", ContainSubstring(pssKey))))
 		Expect(membershipCondition(m, unionsv1.ConditionReady)()).To(HaveField("Status", metav1.ConditionFalse))
 		Expect(namespaceLabels(ns)()).To(HaveKeyWithValue("example.com/lax", "yes"), "the clauses that do not conflict are in force")
+		Eventually(federationCondition(name, federation.ConditionLabelsInForce)).Should(And(
+			HaveField("Status", metav1.ConditionFalse), HaveField("Reason", federation.ReasonLabelConflict),
+			HaveField("Message", ContainSubstring(ns+" keeps "+pssKey+"=restricted"))), "the founder sees it too")
 		Consistently(namespaceLabels(ns)).Should(HaveKeyWithValue(pssKey, "restricted"))
 
 		By("leaving releases only what the operator set")

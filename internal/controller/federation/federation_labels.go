@@ -19,8 +19,11 @@ package federation
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -43,6 +46,7 @@ const ConditionLabelsInForce = "LabelsInForce"
 const (
 	ReasonLabelsInForce = "InForce"
 	ReasonOverruled     = "OverruledByFederation"
+	ReasonLabelConflict = "LabelConflict"
 )
 
 // reportLabels sets the LabelsInForce condition from the same rule the badge
@@ -50,6 +54,7 @@ const (
 func (k Kind) reportLabels(ctx context.Context, f *unionsv1.Federation, con constitution.Constitution, members []*unionsv1.Membership, now metav1.Time) error {
 	ref := unionsv1.Reference(f)
 	var lost []string
+	reason := ReasonLabelConflict
 	if len(con.NamespaceLabels) > 0 {
 		for _, m := range members {
 			grants, err := k.federationGrants(ctx, m.Namespace, f, con)
@@ -59,7 +64,17 @@ func (k Kind) reportLabels(ctx context.Context, f *unionsv1.Federation, con cons
 			_, overruled := badge.Imposed(grants)
 			for _, o := range overruled {
 				if o.Union == ref {
+					reason = ReasonOverruled
 					lost = append(lost, fmt.Sprintf("namespace %s carries %s=%s of federation %s, not %q", m.Namespace, o.Key, o.ByValue, o.By.Name, o.Value))
+				}
+			}
+			conflicts, err := k.conflicts(ctx, m.Namespace)
+			if err != nil {
+				return err
+			}
+			for _, key := range slices.Sorted(maps.Keys(con.NamespaceLabels)) {
+				if theirs, ok := conflicts[key]; ok {
+					lost = append(lost, fmt.Sprintf("namespace %s keeps %s=%s, set by another manager, not %q", m.Namespace, key, theirs, con.NamespaceLabels[key]))
 				}
 			}
 		}
@@ -74,9 +89,24 @@ func (k Kind) reportLabels(ctx context.Context, f *unionsv1.Federation, con cons
 	if len(lost) > named {
 		msg += fmt.Sprintf("; and %d more", len(lost)-named)
 	}
-	conditions.Mark(&f.Status.Conditions, f.Generation, now, ConditionLabelsInForce, false, ReasonOverruled,
-		msg+": between unrelated federations the first by name prevails")
+	if reason == ReasonOverruled {
+		msg += ": between unrelated federations the first by name prevails"
+	} else {
+		msg += ": labels another manager holds are never taken"
+	}
+	conditions.Mark(&f.Status.Conditions, f.Generation, now, ConditionLabelsInForce, false, reason, msg)
 	return nil
+}
+
+// conflicts returns the labels a namespace's unions would impose that
+// another field manager holds (recorded by the badge engine).
+func (k Kind) conflicts(ctx context.Context, namespace string) (map[string]string, error) {
+	ns := &metav1.PartialObjectMetadata{}
+	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
+	if err := k.Client.Get(ctx, types.NamespacedName{Name: namespace}, ns); err != nil {
+		return nil, client.IgnoreNotFound(err)
+	}
+	return badge.ParseConflicts(ns.GetAnnotations()[badge.ConflictsAnnotation]), nil
 }
 
 // federationGrants returns the labels each badged Federation Membership of a
