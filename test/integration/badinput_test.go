@@ -438,6 +438,36 @@ kind: Membership
 spec:
   union: {kind: Alliance, name: blue.pact}
 `, msgDNSLabel},
+	{"Membership whose agents selector has an unknown operator", `
+kind: Membership
+spec:
+  union: {kind: Alliance, name: blue-pact}
+  agents: {matchExpressions: [{key: tier, operator: Bogus, values: [gold]}]}
+`, "label selector operators are In, NotIn, Exists and DoesNotExist"},
+	{"Membership whose agents selector has In without values", `
+kind: Membership
+spec:
+  union: {kind: Alliance, name: blue-pact}
+  agents: {matchExpressions: [{key: tier, operator: In}]}
+`, "In and NotIn take at least one value"},
+	{"Membership whose agents selector has Exists with values", `
+kind: Membership
+spec:
+  union: {kind: Alliance, name: blue-pact}
+  agents: {matchExpressions: [{key: tier, operator: Exists, values: [gold]}]}
+`, "Exists and DoesNotExist take no values"},
+	{"Membership whose reserves selector has an unknown operator", `
+kind: Membership
+spec:
+  union: {kind: Alliance, name: blue-pact}
+  reserves: {selector: {matchExpressions: [{key: tier, operator: Bogus, values: [x]}]}, maxScaleBy: 2}
+`, "label selector operators are In, NotIn, Exists and DoesNotExist"},
+	{"Alliance whose namespaceSelector has an unknown operator", `
+kind: Alliance
+metadata: {name: blue-pact}
+spec:
+  admission: {namespaceSelector: {matchExpressions: [{key: tier, operator: Bogus, values: [x]}]}}
+`, "label selector operators are In, NotIn, Exists and DoesNotExist"},
 	{"Membership with reserves in a Coalition", `
 kind: Membership
 spec:
