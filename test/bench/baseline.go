@@ -27,31 +27,40 @@ import (
 	appsv1ac "k8s.io/client-go/applyconfigurations/apps/v1"
 	corev1ac "k8s.io/client-go/applyconfigurations/core/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
 
 const (
-	// baselineKey has the shape and length class of a badge key. No operator
-	// runs while it is on the objects (it would remove it as a stray badge).
-	baselineKey   = "coalition.unions.kos.dev/bench-baseline"
-	baselineValue = "member"
+	// baselineKey is as long as a badge key of the bench's unions; it is no
+	// badge, so no operator removes it and the runs need no clean-up.
+	baselineKey = "bench.union-operator.dev/baseline-labels"
 	// baselineManager is the baseline's field manager.
 	baselineManager = "union-operator-bench"
 )
 
+// baselineRun is what one baseline run measured.
+type baselineRun struct {
+	seconds float64
+	cpu     cpuUsage
+}
+
 // baseline times the bare loop the operator is compared with: client-go,
-// as the operator's ServiceAccount, with the operator's QPS and burst per
-// resource and as many writes in flight as its --badge-writes, writing one label to
-// every workload and Pod by server-side apply (the operator's write type),
-// from the first write to the last acknowledged one. The list of objects is
-// given. The label is then removed again, untimed.
-func (b *bench) baseline(ctx context.Context, run int) error {
-	w, err := b.baselineWriter()
+// as a ServiceAccount of its own, with the given client limits per
+// resource and as many writes in flight as the operator's --badge-writes,
+// writing one label to every workload and Pod by server-side apply (the
+// operator's write type), from the first write to the last acknowledged
+// one. Each run writes a value of its own, so that every write changes the
+// object, as a badge does.
+func (b *bench) baseline(ctx context.Context, key string, l limits) (*baselineRun, error) {
+	w, err := b.baselineWriter(l)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	g := b.track.expect(baselineKey, baselineValue, true)
-	labels := map[string]string{baselineKey: baselineValue}
+	b.baselines++
+	value := fmt.Sprintf("run-%d", b.baselines)
+	g := b.track.expect(baselineKey, value, true)
+	labels := map[string]string{baselineKey: value}
 	order := mixedOrder(len(b.objects))
 	events0 := b.watchEvents(ctx)
 	cpu0 := b.cpuSample()
@@ -60,37 +69,24 @@ func (b *bench) baseline(ctx context.Context, run int) error {
 		return w.apply(ctx, b.objects[order[i]], labels)
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	acked := time.Since(start)
 	at, err := g.wait(ctx)
 	if err != nil {
-		return fmt.Errorf("waiting to see the baseline's labels: %w", err)
+		return nil, fmt.Errorf("waiting to see the baseline's labels: %w", err)
 	}
 	cpu := b.cpuSample().since(cpu0)
-	b.res.Raw.BaselineSeconds = append(b.res.Raw.BaselineSeconds, acked.Seconds())
-	b.res.Raw.BaselineObservedSeconds = append(b.res.Raw.BaselineObservedSeconds, at.Sub(start).Seconds())
-	b.res.Raw.BaselineProgress = append(b.res.Raw.BaselineProgress, g.progress(start))
-	b.res.Raw.CPU[fmt.Sprintf("baseline-%d", run)] = cpu
-	b.res.Raw.WatchEvents[fmt.Sprintf("baseline-%d", run)] = b.watchEvents(ctx) - events0
-	log.Printf("Baseline run %d: %d objects labelled in %s (all seen by the watch after %s); %s",
-		run, len(b.objects), acked.Round(time.Millisecond), at.Sub(start).Round(time.Millisecond), cpu)
-	log.Printf("Baseline run %d: progress %s", run, formatProgress(g.progress(start)))
-
-	// The removal is not timed: the admin's unthrottled client does it.
-	removeStart := time.Now()
-	g = b.track.expect(baselineKey, "", false)
-	err = parallel(ctx, len(b.objects), createWorkers, func(ctx context.Context, i int) error {
-		return labelWriter{b.adminCS, b.adminCS}.apply(ctx, b.objects[i], nil)
-	})
-	if err != nil {
-		return fmt.Errorf("removing the baseline's labels: %w", err)
-	}
-	if _, err := g.wait(ctx); err != nil {
-		return fmt.Errorf("waiting to see the baseline's labels gone: %w", err)
-	}
-	log.Printf("Baseline run %d: labels removed in %s (untimed)", run, time.Since(removeStart).Round(time.Millisecond))
-	return nil
+	run := &baselineRun{seconds: round(acked.Seconds(), 3), cpu: cpu}
+	runKey := "baseline-" + key
+	b.res.Raw.BaselineSeconds[key] = append(b.res.Raw.BaselineSeconds[key], run.seconds)
+	b.res.Raw.BaselineObservedSeconds[key] = append(b.res.Raw.BaselineObservedSeconds[key], round(at.Sub(start).Seconds(), 3))
+	b.res.Raw.Progress[runKey] = g.progress(start)
+	b.res.Raw.CPU[runKey] = cpu
+	b.res.Raw.WatchEvents[runKey] = b.watchEvents(ctx) - events0
+	log.Printf("Baseline %s: %d objects labelled in %s (all seen by the watch after %s); %s",
+		key, len(b.objects), acked.Round(time.Millisecond), at.Sub(start).Round(time.Millisecond), cpu)
+	return run, nil
 }
 
 // mixedOrder is a fixed shuffle of 0..n-1. The objects are made Deployments
@@ -108,26 +104,41 @@ type labelWriter struct {
 	pods, deployments kubernetes.Interface
 }
 
-// baselineWriter has the operator's identity and limits, and fresh rate
-// limiters (full burst, as a freshly started operator has). The operator's
-// controller-runtime client limits each resource on its own (one REST
-// client, one token bucket per kind), where a client-go Clientset shares one
-// bucket across all resources: the baseline uses one Clientset per resource
-// so that both sides have the same client-side budget.
-func (b *bench) baselineWriter() (labelWriter, error) {
+// baselineWriter has the operator's identity and the given limits, and
+// fresh rate limiters (full burst, as a freshly started operator has). The
+// operator's controller-runtime client limits each resource on its own (one
+// REST client, one token bucket per kind), where a client-go Clientset
+// shares one bucket across all resources: the baseline uses one Clientset
+// per resource so that both sides have the same client-side budget.
+func (b *bench) baselineWriter(l limits) (labelWriter, error) {
 	var w labelWriter
 	for _, cs := range []*kubernetes.Interface{&w.pods, &w.deployments} {
-		conf, err := clientcmd.BuildConfigFromFlags("", b.operatorKubeconfig)
+		conf, err := clientConfig(b.baselineKubeconfig, l)
 		if err != nil {
 			return w, err
 		}
-		conf.QPS, conf.Burst = float32(b.opts.qps), b.opts.burst
-		conf.UserAgent = "union-operator-bench-baseline"
 		if *cs, err = kubernetes.NewForConfig(conf); err != nil {
 			return w, err
 		}
 	}
 	return w, nil
+}
+
+// operatorConfig is a client config of the operator's identity, with the
+// given limits.
+func (b *bench) operatorConfig(l limits) (*rest.Config, error) {
+	return clientConfig(b.operatorKubeconfig, l)
+}
+
+// clientConfig is the client config of a kubeconfig, with the given limits.
+func clientConfig(kubeconfig string, l limits) (*rest.Config, error) {
+	conf, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	conf.QPS, conf.Burst = float32(l.qps), l.burst
+	conf.UserAgent = "union-operator-bench-baseline"
+	return conf, nil
 }
 
 // apply applies exactly labels as the object's labels under the baseline's

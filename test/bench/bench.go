@@ -20,8 +20,11 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -44,6 +47,10 @@ type bench struct {
 	// the operator and the baseline loop both use it, so that the API
 	// server authorises and prioritises (APF) their writes alike.
 	operatorKubeconfig string
+	// baselineKubeconfig is the bare convergence loop's: a ServiceAccount
+	// too, but not the operator's, whose fence lets it change only badges
+	// on agent objects.
+	baselineKubeconfig string
 
 	admin     client.Client        // creates and deletes, unthrottled
 	adminCS   kubernetes.Interface // raw requests (API server metrics)
@@ -51,6 +58,11 @@ type bench struct {
 
 	objects    []objectRef
 	namespaces []string
+	// unions counts the unions the operator runs made (each its own),
+	// baselines the baseline runs.
+	unions, baselines int
+	// empty are the agent-less namespaces of the join and expiry phases.
+	empty []string
 
 	track    *tracker
 	expiries *expiryWatch
@@ -73,13 +85,13 @@ func newBench(opts options) (*bench, error) {
 		return nil, fmt.Errorf("KUBECONFIG is not set: run through make bench, which starts the local cluster")
 	}
 	for p := range opts.phases {
-		if p != "convergence" && p != "resync" && p != "expiry" {
-			return nil, fmt.Errorf("unknown phase %q in -phases (convergence, resync, expiry)", p)
+		if !slices.Contains(allPhases, p) {
+			return nil, fmt.Errorf("unknown phase %q in -phases (%s)", p, strings.Join(allPhases, ", "))
 		}
 	}
-	if opts.workloads < 0 || opts.pods < 0 || opts.workloads+opts.pods == 0 || opts.namespaces < 1 ||
-		opts.coalitions < 1 || opts.runs < 1 || opts.badgeWrites < 1 || opts.burst < 1 || opts.qps <= 0 {
-		return nil, fmt.Errorf("invalid scale or settings: %+v", opts)
+	if opts.coalitions < 1 || opts.singles < 1 || opts.joinMembers < 1 || opts.runs < 1 || opts.badgeWrites < 1 ||
+		opts.burst < 1 || opts.cappedQPS <= 0 || opts.concurrency < 0 {
+		return nil, fmt.Errorf("invalid settings: %+v", opts)
 	}
 	conf, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
@@ -103,21 +115,46 @@ func newBench(opts options) (*bench, error) {
 		devDir:             devDir,
 		adminKubeconfig:    kubeconfig,
 		operatorKubeconfig: filepath.Join(devDir, "bench-operator.kubeconfig"),
+		baselineKubeconfig: filepath.Join(devDir, "bench-baseline.kubeconfig"),
 		admin:              c,
 		adminCS:            cs,
 		adminConf:          conf,
 	}
 	b.res.Raw.CPU = map[string]cpuUsage{}
 	b.res.Raw.WatchEvents = map[string]int{}
-	b.res.Scale = scale{Workloads: opts.workloads, Pods: opts.pods, Namespaces: opts.namespaces, Coalitions: opts.coalitions}
-	b.res.Settings = settings{QPS: opts.qps, Burst: opts.burst, Concurrency: opts.concurrency, BadgeWrites: opts.badgeWrites,
+	b.res.Raw.PhaseSeconds = map[string]float64{}
+	b.res.Raw.BaselineSeconds = map[string][]float64{}
+	b.res.Raw.BaselineObservedSeconds = map[string][]float64{}
+	b.res.Raw.OperatorSeconds = map[string][]float64{}
+	b.res.Raw.Writes = map[string]writeCounts{}
+	b.res.Raw.Progress = map[string]map[string]float64{}
+	b.res.Settings = settings{CappedQPS: opts.cappedQPS, Burst: opts.burst, Concurrency: opts.concurrency, BadgeWrites: opts.badgeWrites,
 		Runs: opts.runs, ResyncWindow: opts.resyncWindow.Seconds(), ExpiryLead: opts.expiryLead.Seconds()}
 	return b, nil
 }
 
-// run measures everything, in this order: setup; baseline and operator runs
-// alternating; a resync of the last run's state; expiry (a bare loop, then
-// the operator).
+// limits are a client's rate limits: uncapped (client-side limiting off)
+// or a QPS and burst.
+type limits struct {
+	qps   float64
+	burst int
+}
+
+// uncapped turns client-side rate limiting off: the API server is the limit.
+var uncapped = limits{qps: -1, burst: 1}
+
+func (l limits) String() string {
+	if l.qps < 0 {
+		return "uncapped"
+	}
+	return fmt.Sprintf("%gqps", l.qps)
+}
+
+// run measures everything, in this order: the empty operator's memory; at
+// each scale, the objects grown to it, then a baseline and an operator run
+// (uncapped); both again at -qps on the largest; a resync; a join; expiry.
+// Each operator run adds a union of its own and leaves its badges: the
+// next run's start-up finds them in place, as a resync would.
 func (b *bench) run(ctx context.Context) error {
 	if err := b.stopDevOperator(ctx); err != nil {
 		return err
@@ -128,54 +165,62 @@ func (b *bench) run(ctx context.Context) error {
 	if err := b.removeObjects(ctx); err != nil {
 		return fmt.Errorf("removing what an earlier run left: %w", err)
 	}
-	if b.opts.phases["convergence"] {
-		start := time.Now()
-		if err := b.createObjects(ctx); err != nil {
-			return fmt.Errorf("creating the workload: %w", err)
-		}
-		if err := b.waitSettled(ctx); err != nil {
-			return err
-		}
-		b.res.Raw.CreateSeconds = time.Since(start).Seconds()
-		log.Printf("Created and settled %d objects in %d namespaces in %s", len(b.objects), len(b.namespaces), time.Since(start).Round(time.Millisecond))
-	}
-
 	// One watch of the bench's own, started before every run, loads the
 	// API server alike in all of them.
 	if err := b.startWatches(ctx); err != nil {
 		return err
 	}
-	if b.opts.phases["convergence"] {
-		b.res.Raw.ObjectsBadged = len(b.objects) + len(b.namespaces)
-		for run := 1; run <= b.opts.runs; run++ {
-			if err := b.baseline(ctx, run); err != nil {
-				return fmt.Errorf("baseline run %d: %w", run, err)
-			}
-			if err := b.convergence(ctx, run, run == b.opts.runs); err != nil {
-				return fmt.Errorf("operator run %d: %w", run, err)
-			}
+	phase := func(name string, fn func() error) error {
+		if !b.opts.phases[name] {
+			return nil
 		}
-		b.res.ConvergenceRatio = minOf(b.res.Raw.OperatorSeconds) / minOf(b.res.Raw.BaselineSeconds)
-		for _, w := range b.res.Raw.Writes {
-			b.res.WritesPerObject = max(b.res.WritesPerObject, w.OperatorPerObject)
-			b.res.BadgeWritesPerObject = max(b.res.BadgeWritesPerObject, w.BadgePerObject)
-		}
+		start := time.Now()
+		err := fn()
+		b.res.Raw.PhaseSeconds[name] += math.Round(time.Since(start).Seconds()*10) / 10
+		return err
 	}
-	if b.opts.phases["resync"] {
-		if err := b.resync(ctx); err != nil {
-			return fmt.Errorf("resync: %w", err)
+	err := phase("convergence", func() error {
+		if err := b.measureEmpty(ctx); err != nil {
+			return fmt.Errorf("the empty operator: %w", err)
 		}
+		for i, n := range b.opts.scales {
+			if err := b.growTo(ctx, n); err != nil {
+				return fmt.Errorf("growing to %d objects: %w", n, err)
+			}
+			runs := 1
+			if i == len(b.opts.scales)-1 {
+				runs = b.opts.runs
+			}
+			p, err := b.measureScale(ctx, runs)
+			if err != nil {
+				return fmt.Errorf("scale %d: %w", n, err)
+			}
+			b.res.Scales = append(b.res.Scales, p)
+		}
+		b.summarizeScales()
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	if b.opts.phases["expiry"] {
-		if err := b.expiry(ctx); err != nil {
-			return fmt.Errorf("expiry: %w", err)
-		}
+	if err := phase("capped", func() error { return b.measureCapped(ctx) }); err != nil {
+		return fmt.Errorf("capped: %w", err)
+	}
+	if err := phase("resync", func() error { return b.resync(ctx) }); err != nil {
+		return fmt.Errorf("resync: %w", err)
+	}
+	if err := phase("join", func() error { return b.join(ctx) }); err != nil {
+		return fmt.Errorf("join: %w", err)
+	}
+	if err := phase("expiry", func() error { return b.expiry(ctx) }); err != nil {
+		return fmt.Errorf("expiry: %w", err)
 	}
 	return nil
 }
 
 // cleanup stops the operator and removes everything the bench made; the
-// cluster stays up.
+// cluster stays up. The bench's unions need no operator to go: they hold no
+// finalizer, and their Memberships none (no cool-off).
 func (b *bench) cleanup(ctx context.Context) {
 	if b.op != nil {
 		b.recordRSS(b.op)
@@ -189,9 +234,11 @@ func (b *bench) cleanup(ctx context.Context) {
 		log.Printf("Leaving the bench's namespaces and unions in place (-keep)")
 		return
 	}
+	start := time.Now()
 	if err := b.removeObjects(ctx); err != nil {
 		log.Printf("Cleanup incomplete: %v", err)
 	}
+	b.res.Raw.PhaseSeconds["cleanup"] = math.Round(time.Since(start).Seconds()*10) / 10
 }
 
 // poll calls cond every interval until it reports done, fails, or timeout passes.

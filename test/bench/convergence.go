@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -29,7 +30,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	toolscache "k8s.io/client-go/tools/cache"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/badge"
@@ -48,7 +48,7 @@ func (b *bench) startWatches(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.track = newTracker(len(b.objects))
+	b.track = newTracker(0)
 	handler := toolscache.ResourceEventHandlerFuncs{
 		AddFunc:    b.track.observe,
 		UpdateFunc: func(_, obj any) { b.track.observe(obj) },
@@ -90,33 +90,139 @@ func (b *bench) startWatches(ctx context.Context) error {
 	if !c.WaitForCacheSync(ctx) {
 		return fmt.Errorf("the bench's watches did not sync")
 	}
-	err = poll(ctx, 100*time.Millisecond, time.Minute, func(context.Context) (bool, error) {
-		return b.track.size() == len(b.objects), nil
-	})
-	if err != nil {
-		return fmt.Errorf("the watch sees %d of %d objects: %w", b.track.size(), len(b.objects), err)
-	}
 	return nil
 }
 
-// convergence times one operator run: a fresh operator process is started
-// and idle; at t0 an Open Alliance and one Membership per namespace are
-// created; the run ends when the bench's watch has seen the badge on every
-// workload and Pod. Unless keep is set, the namespaces then leave again
-// (untimed) and the operator is stopped.
-func (b *bench) convergence(ctx context.Context, run int, keep bool) error {
-	op, err := b.startOperator(ctx)
+// measureEmpty reads the resident set of an operator with no agent in
+// the cluster, once it is idle: the base that RSS per agent is counted from.
+func (b *bench) measureEmpty(ctx context.Context) error {
+	op, err := b.startOperator(ctx, uncapped)
 	if err != nil {
 		return err
 	}
-	b.op = op
-	b.res.Raw.OperatorStartSeconds = append(b.res.Raw.OperatorStartSeconds, op.startup.Seconds())
+	defer op.stop()
+	rss, err := residentSet(op.pid())
+	if err != nil {
+		return err
+	}
+	b.res.EmptyRSSBytes = rss
+	log.Printf("Empty operator: RSS %.1f MiB", float64(rss)/(1<<20))
+	return nil
+}
 
-	name := fmt.Sprintf("bench-convergence-%d", run)
+// measureScale runs the baseline and the operator (uncapped) at the
+// current scale, runs times each, alternating, and keeps the best of each.
+func (b *bench) measureScale(ctx context.Context, runs int) (scalePoint, error) {
+	p := scalePoint{Objects: len(b.objects), Namespaces: len(b.namespaces)}
+	key := fmt.Sprintf("%d-uncapped", p.Objects)
+	var bestOp *convergenceRun
+	var bestBase *baselineRun
+	for run := 1; run <= runs; run++ {
+		base, err := b.baseline(ctx, key, uncapped)
+		if err != nil {
+			return p, fmt.Errorf("baseline: %w", err)
+		}
+		if bestBase == nil || base.seconds < bestBase.seconds {
+			bestBase = base
+		}
+		op, err := b.convergence(ctx, key, uncapped)
+		if err != nil {
+			return p, fmt.Errorf("operator: %w", err)
+		}
+		if bestOp == nil || op.seconds < bestOp.seconds {
+			bestOp = op
+		}
+	}
+	badged := len(b.objects) + len(b.namespaces)
+	p.BaselineSeconds, p.OperatorSeconds = bestBase.seconds, bestOp.seconds
+	p.Ratio = round(p.OperatorSeconds/p.BaselineSeconds, 3)
+	p.MillisPerObject = round(p.OperatorSeconds*1000/float64(len(b.objects)), 3)
+	p.RSSBytes, p.PeakRSSBytes = bestOp.rss, bestOp.peakRSS
+	p.RSSBytesPerAgent = round(float64(p.RSSBytes-b.res.EmptyRSSBytes)/float64(len(b.objects)), 0)
+	p.BadgeWritesPer = bestOp.writes.BadgePerObject
+	// The bench process runs the loop, and its watch: the watch's share is
+	// what the bench used during the operator's run.
+	loop := max(bestBase.cpu.Seconds["bench"]-bestOp.cpu.Seconds["bench"], 0.01)
+	p.CPUPerObjectRatio = round(bestOp.cpu.Seconds["operator"]/loop, 3)
+	p.AllianceRecPerObj = round(float64(bestOp.writes.Reconciles["Alliance"])/float64(badged), 4)
+	log.Printf("Scale %d: baseline %.3fs, operator %.3fs (ratio %.2f), %.2f ms/object, RSS %.1f MiB (%.0f B per agent above empty), CPU ratio %.2f",
+		p.Objects, p.BaselineSeconds, p.OperatorSeconds, p.Ratio, p.MillisPerObject, float64(p.RSSBytes)/(1<<20), p.RSSBytesPerAgent, p.CPUPerObjectRatio)
+	return p, nil
+}
+
+// summarizeScales derives the headline figures from the scales.
+func (b *bench) summarizeScales() {
+	r := &b.res
+	if len(r.Scales) == 0 {
+		return
+	}
+	largest := r.Scales[len(r.Scales)-1]
+	r.ConvergenceRatioUncapped = largest.Ratio
+	r.CPUPerObjectRatio = largest.CPUPerObjectRatio
+	r.RSSBytesPerAgent = largest.RSSBytesPerAgent
+	lo, hi := math.Inf(1), 0.0
+	for _, p := range r.Scales {
+		lo, hi = min(lo, p.MillisPerObject), max(hi, p.MillisPerObject)
+		r.BadgeWritesPerObject = max(r.BadgeWritesPerObject, p.BadgeWritesPer)
+		r.AllianceReconcilesPerObject = max(r.AllianceReconcilesPerObject, p.AllianceRecPerObj)
+	}
+	r.TimePerObjectSpread = round(hi/lo, 3)
+	r.WritesPerObject = r.Raw.Writes[fmt.Sprintf("operator-%d-uncapped", largest.Objects)].OperatorPerObject
+}
+
+// measureCapped runs the baseline and the operator once more at the largest
+// scale, both at -qps.
+func (b *bench) measureCapped(ctx context.Context) error {
+	l := limits{qps: b.opts.cappedQPS, burst: b.opts.burst}
+	key := fmt.Sprintf("%d-%s", len(b.objects), l)
+	base, err := b.baseline(ctx, key, l)
+	if err != nil {
+		return fmt.Errorf("baseline: %w", err)
+	}
+	op, err := b.convergence(ctx, key, l)
+	if err != nil {
+		return fmt.Errorf("operator: %w", err)
+	}
+	b.res.ConvergenceRatio = round(op.seconds/base.seconds, 3)
+	return nil
+}
+
+// round rounds x to digits decimals.
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// convergenceRun is what one operator run measured.
+type convergenceRun struct {
+	seconds      float64
+	rss, peakRSS int64
+	writes       writeCounts
+	cpu          cpuUsage
+}
+
+// convergence times one operator run: a fresh operator process with the
+// given client limits is started and idle; at t0 an Open Alliance (no
+// cool-off) and one Membership per namespace are created; the run ends when
+// the bench's watch has seen the badge on every workload and Pod. Once the
+// operator is idle again its writes and resident set are read, and it is
+// stopped; the union and its badges stay.
+func (b *bench) convergence(ctx context.Context, key string, l limits) (*convergenceRun, error) {
+	op, err := b.startOperator(ctx, l)
+	if err != nil {
+		return nil, err
+	}
+	defer op.stop()
+	b.op = op
+	defer func() { b.op = nil }()
+	b.res.Raw.OperatorStartSeconds = append(b.res.Raw.OperatorStartSeconds, round(op.startup.Seconds(), 3))
+
+	b.unions++
+	name := fmt.Sprintf("bench-convergence-%d", b.unions)
 	ref := unionsv1.UnionReference{Kind: unionsv1.KindAlliance, Name: name}
 	before, err := b.countWrites(ctx, op)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	g := b.track.expect(badge.Key(ref), string(unionsv1.RoleMember), true)
@@ -125,8 +231,9 @@ func (b *bench) convergence(ctx context.Context, run int, keep bool) error {
 	t0 := time.Now()
 	alliance := &unionsv1.Alliance{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{benchLabel: benchValue}}}
 	alliance.Spec.Admission.Policy = unionsv1.AdmissionOpen
+	alliance.Spec.Separation.CoolOff = &metav1.Duration{}
 	if err := b.admin.Create(ctx, alliance); err != nil {
-		return err
+		return nil, err
 	}
 	memberships := make([]*unionsv1.Membership, len(b.namespaces))
 	for i, ns := range b.namespaces {
@@ -136,68 +243,37 @@ func (b *bench) convergence(ctx context.Context, run int, keep bool) error {
 		return b.admin.Create(ctx, memberships[i])
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	at, err := g.wait(ctx)
 	if err != nil {
-		return fmt.Errorf("waiting for the operator's badges: %w", err)
+		return nil, fmt.Errorf("waiting for the operator's badges: %w", err)
 	}
 	cpu := b.cpuSample().since(cpu0)
-	took := at.Sub(t0)
-	b.res.Raw.OperatorSeconds = append(b.res.Raw.OperatorSeconds, took.Seconds())
-	b.res.Raw.OperatorProgress = append(b.res.Raw.OperatorProgress, g.progress(t0))
-	b.res.Raw.CPU[fmt.Sprintf("operator-%d", run)] = cpu
-	b.res.Raw.WatchEvents[fmt.Sprintf("operator-%d", run)] = b.watchEvents(ctx) - events0
-	log.Printf("Operator run %d: %d objects badged in %s; %s", run, len(b.objects), took.Round(time.Millisecond), cpu)
-	log.Printf("Operator run %d: progress %s", run, formatProgress(g.progress(t0)))
+	run := &convergenceRun{seconds: round(at.Sub(t0).Seconds(), 3), cpu: cpu}
+	runKey := "operator-" + key
+	b.res.Raw.OperatorSeconds[key] = append(b.res.Raw.OperatorSeconds[key], run.seconds)
+	b.res.Raw.Progress[runKey] = g.progress(t0)
+	b.res.Raw.CPU[runKey] = cpu
+	b.res.Raw.WatchEvents[runKey] = b.watchEvents(ctx) - events0
+	log.Printf("Operator %s: %d objects badged in %.3fs; %s", key, len(b.objects), run.seconds, cpu)
 
 	// Writes are counted once the operator has nothing left to do: the
 	// reconciles its own badge writes trigger must write nothing.
 	if err := op.waitIdle(ctx, 0); err != nil {
-		return err
+		return nil, err
 	}
 	after, err := b.countWrites(ctx, op)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	w := after.since(before, run, b.res.Raw.ObjectsBadged)
-	b.res.Raw.Writes = append(b.res.Raw.Writes, w)
-	log.Printf("Operator run %d: %d write requests (%v), %d reached badged objects; %.3f and %.3f per object; reconciles %v",
-		run, w.OperatorWrites, w.OperatorByMethod, w.BadgeWrites, w.OperatorPerObject, w.BadgePerObject, w.Reconciles)
-	log.Printf("Operator run %d: API server writes %v", run, w.APIServerWrites)
-
-	if !keep {
-		if err := b.leave(ctx, op, ref, memberships); err != nil {
-			return err
-		}
-		b.recordRSS(op)
-		op.stop()
-		b.op = nil
+	run.writes = after.since(before, 0, len(b.objects)+len(b.namespaces))
+	b.res.Raw.Writes[runKey] = run.writes
+	log.Printf("Operator %s: %d write requests (%v), %d reached badged objects; %.3f and %.3f per object; reconciles %v",
+		key, run.writes.OperatorWrites, run.writes.OperatorByMethod, run.writes.BadgeWrites, run.writes.OperatorPerObject, run.writes.BadgePerObject, run.writes.Reconciles)
+	if run.rss, err = residentSet(op.pid()); err != nil {
+		return nil, err
 	}
-	return nil
-}
-
-// leave deletes the Memberships and the Alliance of a run and waits until
-// the operator has removed every badge (untimed).
-func (b *bench) leave(ctx context.Context, op *operatorProcess, ref unionsv1.UnionReference, memberships []*unionsv1.Membership) error {
-	start := time.Now()
-	g := b.track.expect(badge.Key(ref), "", false)
-	err := parallel(ctx, len(memberships), createWorkers, func(ctx context.Context, i int) error {
-		return client.IgnoreNotFound(b.admin.Delete(ctx, memberships[i]))
-	})
-	if err != nil {
-		return err
-	}
-	if _, err := g.wait(ctx); err != nil {
-		return fmt.Errorf("waiting for the operator to remove its badges: %w", err)
-	}
-	alliance := &unionsv1.Alliance{ObjectMeta: metav1.ObjectMeta{Name: ref.Name}}
-	if err := client.IgnoreNotFound(b.admin.Delete(ctx, alliance)); err != nil {
-		return err
-	}
-	if err := op.waitIdle(ctx, 0); err != nil {
-		return err
-	}
-	log.Printf("Badges of %s removed by the operator in %s (untimed)", ref.Name, time.Since(start).Round(time.Millisecond))
-	return nil
+	run.peakRSS = b.recordRSS(op)
+	return run, nil
 }

@@ -48,7 +48,8 @@ type operatorProcess struct {
 }
 
 // install puts the CRDs and the operator's RBAC in place as make dev does,
-// and writes a kubeconfig for the operator's ServiceAccount.
+// and writes kubeconfigs for the operator's ServiceAccount and the bare
+// convergence loop's.
 func (b *bench) install(ctx context.Context) error {
 	kubectl := filepath.Join(b.root, "bin", "k8s", "kubectl")
 	steps := [][]string{
@@ -57,6 +58,9 @@ func (b *bench) install(ctx context.Context) error {
 		{kubectl, "--kubeconfig", b.adminKubeconfig, "apply", "--server-side", "--force-conflicts", "-k", "config/dev"},
 		{filepath.Join(b.root, "hack", "local-cluster", "serviceaccount-kubeconfig.sh"),
 			"union-operator-system", "union-operator-controller-manager", b.operatorKubeconfig},
+		{kubectl, "--kubeconfig", b.adminKubeconfig, "apply", "--server-side", "--force-conflicts", "-f", "test/bench/baseline-rbac.yaml"},
+		{filepath.Join(b.root, "hack", "local-cluster", "serviceaccount-kubeconfig.sh"),
+			"union-operator-system", "union-operator-bench-baseline", b.baselineKubeconfig},
 	}
 	for _, s := range steps {
 		if err := b.command(ctx, s...); err != nil {
@@ -88,9 +92,10 @@ func (b *bench) command(ctx context.Context, args ...string) error {
 }
 
 // startOperator starts the operator binary as its ServiceAccount with the
-// bench's settings, and returns once it is ready, has reconciled every
-// namespace once and is idle: its start-up is not part of any measurement.
-func (b *bench) startOperator(ctx context.Context) (*operatorProcess, error) {
+// given client limits and the bench's settings (its defaults otherwise), and
+// returns once it is ready, has reconciled every namespace once and is idle:
+// its start-up is not part of any measurement.
+func (b *bench) startOperator(ctx context.Context, l limits) (*operatorProcess, error) {
 	for _, port := range []int{b.opts.probePort, b.opts.metricsPort} {
 		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 		if err != nil {
@@ -114,10 +119,12 @@ func (b *bench) startOperator(ctx context.Context) (*operatorProcess, error) {
 		fmt.Sprintf("--health-probe-bind-address=127.0.0.1:%d", b.opts.probePort),
 		fmt.Sprintf("--metrics-bind-address=127.0.0.1:%d", b.opts.metricsPort),
 		"--metrics-secure=false",
-		fmt.Sprintf("--kube-api-qps=%g", b.opts.qps),
-		fmt.Sprintf("--kube-api-burst=%d", b.opts.burst),
-		fmt.Sprintf("--concurrency=%d", b.opts.concurrency),
+		fmt.Sprintf("--kube-api-qps=%g", l.qps),
+		fmt.Sprintf("--kube-api-burst=%d", l.burst),
 		fmt.Sprintf("--badge-writes=%d", b.opts.badgeWrites),
+	}
+	if b.opts.concurrency > 0 {
+		args = append(args, fmt.Sprintf("--concurrency=%d", b.opts.concurrency))
 	}
 	_, _ = fmt.Fprintf(logFile, "\n===== %s bench starting %s %s\n", time.Now().UTC().Format(time.RFC3339), b.opts.manager, strings.Join(args, " "))
 	manager := b.opts.manager

@@ -25,21 +25,26 @@ import (
 	"strings"
 )
 
-// recordRSS notes the peak resident set (VmHWM) of an operator process; it
-// is read just before the process is stopped, so it covers its whole life.
-func (b *bench) recordRSS(op *operatorProcess) {
-	hwm, err := peakRSS(op.pid())
+// recordRSS notes the peak resident set (VmHWM) of an operator process,
+// read just before it is stopped so that it covers its whole life, and
+// returns it.
+func (b *bench) recordRSS(op *operatorProcess) int64 {
+	hwm, err := procStatus(op.pid(), "VmHWM")
 	if err != nil {
 		log.Printf("Reading the operator's peak RSS: %v", err)
-		return
+		return 0
 	}
 	b.res.Raw.PeakRSSPerProcess = append(b.res.Raw.PeakRSSPerProcess, hwm)
 	b.res.PeakRSSBytes = max(b.res.PeakRSSBytes, hwm)
-	log.Printf("Operator (pid %d) peak RSS %.1f MiB", op.pid(), float64(hwm)/(1<<20))
+	return hwm
 }
 
-// peakRSS reads VmHWM from /proc/<pid>/status, in bytes.
-func peakRSS(pid int) (int64, error) {
+// residentSet is a process's resident set now (VmRSS), in bytes.
+func residentSet(pid int) (int64, error) { return procStatus(pid, "VmRSS") }
+
+// procStatus reads a size field ("VmRSS", "VmHWM") of /proc/<pid>/status,
+// in bytes.
+func procStatus(pid int, field string) (int64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -47,13 +52,13 @@ func peakRSS(pid int) (int64, error) {
 	defer func() { _ = f.Close() }()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:")
+		rest, ok := strings.CutPrefix(sc.Text(), field+":")
 		if !ok {
 			continue
 		}
 		fields := strings.Fields(rest) // "123456 kB"
 		if len(fields) != 2 || fields[1] != "kB" {
-			return 0, fmt.Errorf("unexpected VmHWM line %q", sc.Text())
+			return 0, fmt.Errorf("unexpected %s line %q", field, sc.Text())
 		}
 		kb, err := strconv.ParseInt(fields[0], 10, 64)
 		if err != nil {
@@ -64,5 +69,5 @@ func peakRSS(pid int) (int64, error) {
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }

@@ -20,7 +20,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
 	"sync"
 	"time"
 
@@ -148,6 +147,13 @@ func (t *tracker) forget(obj any) {
 	}
 }
 
+// setWant sets how many objects a goal waits for.
+func (t *tracker) setWant(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.want = n
+}
+
 // check closes the goal once every expected object matches; t.mu is held.
 func (t *tracker) check(now time.Time) {
 	g := t.goal
@@ -179,15 +185,4 @@ func (t *tracker) size() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return len(t.labels)
-}
-
-func formatProgress(p map[string]float64) string {
-	var parts []string
-	for _, share := range progressShares {
-		k := fmt.Sprintf("%g%%", share*100)
-		if v, ok := p[k]; ok {
-			parts = append(parts, fmt.Sprintf("%s@%.1fs", k, v))
-		}
-	}
-	return strings.Join(parts, " ")
 }

@@ -20,6 +20,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,46 +57,75 @@ type objectRef struct {
 
 func namespaceName(i int) string { return fmt.Sprintf("union-bench-%03d", i) }
 
-// createObjects makes the namespaces, then the agent Deployments (replicas:
-// 0 and paused, so they make no Pods nor ReplicaSets) and the bare agent
-// Pods, spread evenly. Creation
-// is not timed.
-func (b *bench) createObjects(ctx context.Context) error {
-	o := b.opts
-	b.namespaces = make([]string, o.namespaces)
-	for i := range b.namespaces {
-		b.namespaces[i] = namespaceName(i)
+// growTo makes namespaces, agent Deployments (replicas: 0 and paused, so
+// they make no Pods nor ReplicaSets) and bare agent Pods until there are n
+// agent objects, objectsPerNamespace per namespace, and waits until the
+// cluster has settled. Creation is not timed.
+func (b *bench) growTo(ctx context.Context, n int) error {
+	start := time.Now()
+	from := len(b.namespaces)
+	to := (n + objectsPerNamespace - 1) / objectsPerNamespace
+	var fresh []string
+	for i := from; i < to; i++ {
+		fresh = append(fresh, namespaceName(i))
 	}
-	log.Printf("Creating %d namespaces, %d agent Deployments and %d agent Pods", o.namespaces, o.workloads, o.pods)
-	err := parallel(ctx, len(b.namespaces), createWorkers, func(ctx context.Context, i int) error {
-		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: b.namespaces[i], Labels: map[string]string{benchLabel: benchValue}}}
+	if err := b.createNamespaces(ctx, fresh); err != nil {
+		return err
+	}
+	b.namespaces = append(b.namespaces, fresh...)
+	first := len(b.objects)
+	for _, ns := range fresh {
+		for i := range deploymentsPerNamespace {
+			b.objects = append(b.objects, objectRef{"Deployment", ns, fmt.Sprintf("agent-%03d", i)})
+		}
+		for i := range podsPerNamespace {
+			b.objects = append(b.objects, objectRef{"Pod", ns, fmt.Sprintf("agent-pod-%03d", i)})
+		}
+	}
+	b.objects = b.objects[:min(len(b.objects), n)]
+	b.track.setWant(len(b.objects))
+	log.Printf("Growing to %d agent objects in %d namespaces", len(b.objects), len(b.namespaces))
+	err := parallel(ctx, len(b.objects)-first, createWorkers, func(ctx context.Context, i int) error {
+		return b.admin.Create(ctx, newAgent(b.objects[first+i]))
+	})
+	if err != nil {
+		return err
+	}
+	if err := b.waitSettled(ctx); err != nil {
+		return err
+	}
+	err = poll(ctx, 100*time.Millisecond, time.Minute, func(context.Context) (bool, error) {
+		return b.track.size() == len(b.objects), nil
+	})
+	if err != nil {
+		return fmt.Errorf("the watch sees %d of %d objects: %w", b.track.size(), len(b.objects), err)
+	}
+	b.res.Raw.CreateSeconds += math.Round(time.Since(start).Seconds()*10) / 10
+	log.Printf("Created and settled %d objects in %s", len(b.objects)-first, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// createNamespaces makes bench namespaces and waits for their default
+// ServiceAccounts, which Pods need (the controller-manager creates them
+// shortly after the namespace).
+func (b *bench) createNamespaces(ctx context.Context, names []string) error {
+	err := parallel(ctx, len(names), createWorkers, func(ctx context.Context, i int) error {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: names[i], Labels: map[string]string{benchLabel: benchValue}}}
 		return b.admin.Create(ctx, ns)
 	})
 	if err != nil {
 		return err
 	}
-	// Pods need their namespace's default ServiceAccount, which the
-	// controller-manager creates shortly after the namespace.
-	err = parallel(ctx, len(b.namespaces), createWorkers, func(ctx context.Context, i int) error {
+	err = parallel(ctx, len(names), createWorkers, func(ctx context.Context, i int) error {
 		return poll(ctx, 100*time.Millisecond, time.Minute, func(ctx context.Context) (bool, error) {
-			err := b.admin.Get(ctx, client.ObjectKey{Namespace: b.namespaces[i], Name: "default"}, &corev1.ServiceAccount{})
+			err := b.admin.Get(ctx, client.ObjectKey{Namespace: names[i], Name: "default"}, &corev1.ServiceAccount{})
 			return err == nil, client.IgnoreNotFound(err)
 		})
 	})
 	if err != nil {
 		return fmt.Errorf("waiting for the default ServiceAccounts: %w", err)
 	}
-
-	b.objects = make([]objectRef, 0, o.workloads+o.pods)
-	for i := range o.workloads {
-		b.objects = append(b.objects, objectRef{"Deployment", b.namespaces[i%o.namespaces], fmt.Sprintf("agent-%05d", i)})
-	}
-	for i := range o.pods {
-		b.objects = append(b.objects, objectRef{"Pod", b.namespaces[i%o.namespaces], fmt.Sprintf("agent-pod-%05d", i)})
-	}
-	return parallel(ctx, len(b.objects), createWorkers, func(ctx context.Context, i int) error {
-		return b.admin.Create(ctx, newAgent(b.objects[i]))
-	})
+	return nil
 }
 
 // newAgent is an agent Deployment without replicas or a bare agent Pod on the fake node.
@@ -152,13 +182,24 @@ func (b *bench) waitSettled(ctx context.Context) error {
 				return false, nil
 			}
 		}
-		return len(list.Items) == b.opts.workloads, nil
+		return len(list.Items) == b.count("Deployment"), nil
 	})
 	if err != nil {
 		return fmt.Errorf("waiting for the Deployments to settle: %w", err)
 	}
 	log.Printf("Pods running and Deployments observed after %s", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// count is the number of agent objects of a kind the bench made.
+func (b *bench) count(kind string) int {
+	n := 0
+	for _, o := range b.objects {
+		if o.kind == kind {
+			n++
+		}
+	}
+	return n
 }
 
 // removeObjects deletes every union and namespace the bench made and waits

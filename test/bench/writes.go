@@ -167,7 +167,7 @@ func (b *bench) resync(ctx context.Context) error {
 		b.op.stop()
 		b.op = nil
 	}
-	op, err := b.startOperator(ctx)
+	op, err := b.startOperator(ctx, uncapped)
 	if err != nil {
 		return err
 	}
