@@ -58,7 +58,7 @@ func main() {
 	flag.DurationVar(&leaseDuration, "leader-election-lease-duration", 15*time.Second, "How long a leader's lease lasts without renewal: a follower takes over at most this long (plus a retry period) after the leader dies.")
 	flag.DurationVar(&renewDeadline, "leader-election-renew-deadline", 10*time.Second, "How long the leader keeps trying to renew its lease before it gives up leading (less than the lease duration).")
 	flag.DurationVar(&retryPeriod, "leader-election-retry-period", 2*time.Second, "How often candidates try to acquire or renew the lease.")
-	flag.Float64Var(&qps, "kube-api-qps", 50, "Requests per second to the API server, sustained.")
+	flag.Float64Var(&qps, "kube-api-qps", -1, "Requests per second to the API server, sustained; -1 turns client-side rate limiting off, leaving it to the API server's Priority and Fairness (controller-runtime's default).")
 	flag.IntVar(&burst, "kube-api-burst", 100, "Requests to the API server in a burst.")
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
 	flag.IntVar(&badgeWrites, "badge-writes", 32, "Badge writes in flight at once.")

@@ -25,6 +25,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
 // AgentChange is one event of an agent object, as the unions that judge or
@@ -36,6 +38,9 @@ type AgentChange struct {
 	// StatusOnly is set for an update that changed neither the object's
 	// spec (generation) nor its labels: only its status or annotations.
 	StatusOnly bool
+	// BadgesOnly is set for an update that changed the object's badges and
+	// nothing else of its spec, labels, status or annotations.
+	BadgesOnly bool
 }
 
 // AgentEvents is the handler of an agent kind's events: creations,
@@ -53,11 +58,25 @@ func AgentEvents(kind string, toRequests func(context.Context, AgentChange) []re
 		},
 		UpdateFunc: func(ctx context.Context, e event.UpdateEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 			old, obj := e.ObjectOld, e.ObjectNew
-			statusOnly := old.GetGeneration() == obj.GetGeneration() && maps.Equal(old.GetLabels(), obj.GetLabels())
-			add(ctx, AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly}, q)
+			sameSpec := old.GetGeneration() == obj.GetGeneration()
+			statusOnly := sameSpec && maps.Equal(old.GetLabels(), obj.GetLabels())
+			badgesOnly := sameSpec && !statusOnly && maps.Equal(ownLabels(old), ownLabels(obj)) &&
+				maps.Equal(old.GetAnnotations(), obj.GetAnnotations())
+			add(ctx, AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly, BadgesOnly: badgesOnly}, q)
 		},
 		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 			add(ctx, AgentChange{Kind: kind, Object: e.Object}, q)
 		},
 	}
+}
+
+// ownLabels are an object's labels without its badges.
+func ownLabels(obj client.Object) map[string]string {
+	out := make(map[string]string, len(obj.GetLabels()))
+	for k, v := range obj.GetLabels() {
+		if !unionsv1.IsBadgeKey(k) {
+			out[k] = v
+		}
+	}
+	return out
 }

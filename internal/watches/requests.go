@@ -16,13 +16,19 @@ limitations under the License.
 
 // Package watches is the watch wiring the controllers share: map functions
 // from the objects they follow to the requests they reconcile (by union, by
-// namespace, by object), and the one handler of agent events.
+// namespace, by object), the predicates that keep them from waking for what
+// does not concern them, and the one handler of agent events.
 package watches
 
 import (
 	"context"
+	"maps"
 
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/event"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
@@ -80,4 +86,54 @@ func MembershipsOf(kind unionsv1.UnionKind) predicate.Predicate {
 		m, ok := o.(*unionsv1.Membership)
 		return ok && m.Spec.Union.Kind == kind
 	})
+}
+
+// BadgeFacts is the part of a union's state its badges follow: its spec
+// (generation), its deletion, its phase, its decisions, a coalition's
+// council and a federation's place in its line. A status write that changes
+// none of them (member counts, compliance, conditions) changes no badge.
+func BadgeFacts(u unionsv1.Union) []any {
+	facts := []any{u.GetGeneration(), u.GetDeletionTimestamp() != nil, len(u.Standing().Decisions)}
+	switch u := u.(type) {
+	case *unionsv1.Coalition:
+		facts = append(facts, u.Status.Phase, u.Status.Council)
+	case *unionsv1.Federation:
+		nested := meta.FindStatusCondition(u.Status.Conditions, unionsv1.ConditionNested)
+		facts = append(facts, u.Status.Phase, u.Status.Depth, nested != nil && nested.Status == metav1.ConditionTrue)
+	}
+	return facts
+}
+
+// BadgeFactsChanged passes the creations and deletions of unions, and the
+// updates that change their BadgeFacts.
+func BadgeFactsChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		old, okOld := e.ObjectOld.(unionsv1.Union)
+		cur, okCur := e.ObjectNew.(unionsv1.Union)
+		return !okOld || !okCur || !equality.Semantic.DeepEqual(BadgeFacts(old), BadgeFacts(cur))
+	}}
+}
+
+// StandingChanged passes the creations and deletions of Memberships, and
+// the updates that change what they put in force: their spec, deletion,
+// standing or terms in force — not their other status (agents, conditions).
+func StandingChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		old, okOld := e.ObjectOld.(*unionsv1.Membership)
+		cur, okCur := e.ObjectNew.(*unionsv1.Membership)
+		if !okOld || !okCur {
+			return true
+		}
+		return old.Generation != cur.Generation || (old.DeletionTimestamp == nil) != (cur.DeletionTimestamp == nil) ||
+			old.Status.Standing != cur.Status.Standing || !equality.Semantic.DeepEqual(old.Status.Terms, cur.Status.Terms)
+	}}
+}
+
+// OwnLabelsChanged passes creations, deletions and the updates that change
+// an object's own labels, its badges aside: what the badge engine writes
+// wakes none of those who judge agents by their Memberships' terms.
+func OwnLabelsChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		return !maps.Equal(ownLabels(e.ObjectOld), ownLabels(e.ObjectNew))
+	}}
 }

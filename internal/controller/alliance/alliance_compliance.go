@@ -27,6 +27,8 @@ import (
 	"github.com/kos-dev/union-operator/internal/standards"
 )
 
+// +kubebuilder:rbac:groups="",resources=pods,verbs=get
+
 // reportCompliance evaluates the standards that compiled over every badged
 // member agent (workloads and bare Pods, as admission judges them) and
 // reports the failures, the counts and the Compliant condition.
@@ -42,7 +44,7 @@ func (k Kind) reportCompliance(ctx context.Context, a *unionsv1.Alliance, set *s
 	tally := compliance.NewTally()
 	for _, m := range members {
 		for _, o := range m.objects {
-			if !m.badged(o) || !standards.Judged(o.Kind(), o.Object) {
+			if !m.isMember(o) || !standards.Judged(o.Kind(), o.Object) {
 				continue
 			}
 			u, err := o.Unstructured()

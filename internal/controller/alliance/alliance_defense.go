@@ -161,7 +161,7 @@ func (s *defenseScope) observeMembers(ctx context.Context, members []member, rec
 			}
 			rec := defense.RecordOf(records, m.namespace(), o.Kind(), o.Object.GetName())
 			desired, available := o.Replicas()
-			if m.badged(o) {
+			if m.isMember(o) {
 				agent := defense.Agent{Namespace: m.namespace(), Agent: o.Agent()}
 				if _, ok := s.byAgent[agent]; !ok {
 					s.byAgent[agent] = o

@@ -57,9 +57,9 @@ func SetupWithManager(mgr ctrl.Manager, opts controller.Options, clk clock.Passi
 }
 
 // Watches implements union.Kind: an alliance follows its admission policies
-// and its member agents — their spec (generation), labels (badges),
-// creation and deletion; and, under reactive defence, the status of member
-// workloads too.
+// and its member agents — their spec (generation), own labels, creation and
+// deletion (not their badges: it knows its members from their Memberships);
+// and, under reactive defence, the status of member workloads too.
 func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
 	b = b.Owns(&admissionregistrationv1.ValidatingAdmissionPolicy{}).
 		Owns(&admissionregistrationv1.ValidatingAdmissionPolicyBinding{})
@@ -74,6 +74,9 @@ func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
 // workload); a change of status or annotations alone only matters to
 // alliances with reactive defence, and only on Deployments and StatefulSets.
 func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Request {
+	if c.BadgesOnly {
+		return nil // an alliance judges member agents by their Memberships' terms
+	}
 	if c.Kind == "Pod" && (c.StatusOnly || !standards.Judged(c.Kind, c.Object)) || c.StatusOnly && c.Kind == "DaemonSet" {
 		return nil
 	}

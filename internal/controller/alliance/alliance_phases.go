@@ -31,7 +31,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agentobjects"
-	"github.com/kos-dev/union-operator/internal/badge"
+	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/compliance"
 	"github.com/kos-dev/union-operator/internal/conditions"
 	"github.com/kos-dev/union-operator/internal/controller/union"
@@ -58,17 +58,18 @@ func (Kind) New() *unionsv1.Alliance { return &unionsv1.Alliance{} }
 // member is a badged member namespace with the agents read for this reconcile.
 type member struct {
 	membership *unionsv1.Membership
-	badgeKey   string
-	objects    []agentobjects.Object
+	// agents are the member agents: those its terms in force select, which
+	// are the ones the badge engine badges. Judging by the terms rather
+	// than by the badges lets badges come and go without waking the
+	// alliance.
+	agents  map[string]bool
+	objects []agentobjects.Object
 }
 
 func (m member) namespace() string { return m.membership.Namespace }
 
-// badged reports whether an agent object carries the alliance's badge.
-func (m member) badged(o agentobjects.Object) bool {
-	_, ok := o.Object.GetLabels()[m.badgeKey]
-	return ok
-}
+// isMember reports whether an agent object belongs to a member agent.
+func (m member) isMember(o agentobjects.Object) bool { return m.agents[o.Agent()] }
 
 // Reconcile implements union.Kind: the phase, the standards (admission
 // policies and compliance) and reactive defence.
@@ -111,7 +112,6 @@ func (k Kind) Reconcile(ctx context.Context, a *unionsv1.Alliance, s *union.Scop
 // Deployments and StatefulSets (members' and volunteered reserves) under
 // reactive defence.
 func (k Kind) observeMembers(ctx context.Context, a *unionsv1.Alliance, memberships []unionsv1.Membership, judge bool) ([]member, error) {
-	key := badge.Key(unionsv1.Reference(a))
 	reactive := a.Spec.Defense != nil && a.Spec.Defense.Reactive != nil
 	seen := map[string]bool{}
 	var out []member
@@ -121,24 +121,33 @@ func (k Kind) observeMembers(ctx context.Context, a *unionsv1.Alliance, membersh
 			continue
 		}
 		seen[m.Namespace] = true
-		volunteers := m.Spec.Reserves != nil
-		want := func(kind string, meta *metav1.PartialObjectMetadata) bool {
-			_, badged := meta.Labels[key]
-			switch kind {
-			case "Deployment", "StatefulSet":
-				return badged && (judge || reactive) || volunteers && reactive
-			default:
-				return badged && judge && standards.Judged(kind, meta)
-			}
-		}
+		terms := m.TermsInForce()
+		volunteers := terms.Reserves != nil
+		selected := map[string]bool{}
 		var objects []agentobjects.Object
 		if judge || reactive {
-			var err error
+			metas, err := agentobjects.List(ctx, k.Client, m.Namespace)
+			if err != nil {
+				return nil, err
+			}
+			sel, _ := agents.NewSelector(terms.Agents) // terms in force are valid
+			for _, name := range sel.Select(agentobjects.Metas(metas)) {
+				selected[name] = true
+			}
+			want := func(kind string, meta *metav1.PartialObjectMetadata) bool {
+				member := selected[agents.Name(meta)]
+				switch kind {
+				case "Deployment", "StatefulSet":
+					return member && (judge || reactive) || volunteers && reactive
+				default:
+					return member && judge && standards.Judged(kind, meta)
+				}
+			}
 			if objects, err = agentobjects.Read(ctx, k.Client, k.APIReader, m.Namespace, want); err != nil {
 				return nil, err
 			}
 		}
-		out = append(out, member{membership: m, badgeKey: key, objects: objects})
+		out = append(out, member{membership: m, agents: selected, objects: objects})
 	}
 	return out, nil
 }

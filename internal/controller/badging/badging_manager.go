@@ -53,13 +53,14 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options,
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("badging").
 		For(&corev1.Namespace{}, builder.OnlyMetadata, labelsOnly).
-		Watches(&unionsv1.Membership{}, byNamespace).
+		Watches(&unionsv1.Membership{}, byNamespace, builder.WithPredicates(watches.StandingChanged())).
 		WithOptions(opts)
 	for _, gvk := range agents.Kinds {
 		b = b.WatchesMetadata(agentobjects.Partial(gvk), byNamespace, labelsOnly)
 	}
 	for _, kind := range unionsv1.UnionKinds {
-		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.namespacesOfUnion))
+		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.namespacesOfUnion),
+			builder.WithPredicates(watches.BadgeFactsChanged()))
 	}
 	// A federation's namespace badge waits for the params ConfigMaps of its
 	// admission policies (see lacksParams).

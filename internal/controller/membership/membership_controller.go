@@ -109,9 +109,12 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (res ctrl.
 	// A stale cache must not write a transition twice (nor announce it twice).
 	patcher := status.NewPatcher(r.Client, m, status.WithOptimisticLock())
 	var outcome status.Outcome
+	var s *scope
 	defer func() {
 		res, retErr = patcher.Finish(ctx, m, r.Clock.Now(), outcome, retErr)
-		if patcher.Written {
+		// The end of the union ends its every standing: the union's own
+		// Event says so, once, rather than one per member.
+		if patcher.Written && (s == nil || s.facts.Ended == nil) {
 			r.announce(before, m)
 		}
 	}()
