@@ -59,15 +59,21 @@ type Standard struct {
 }
 
 // PreemptiveDefense keeps member agents available through PodDisruptionBudgets.
+// A budget never blocks a node drain by itself: member workloads of two or
+// more replicas get one, written as maxUnavailable (at least one Pod may
+// always go, and unhealthy Pods may always be evicted); single replicas,
+// DaemonSets and bare Pods get none. Where another alliance already keeps a
+// budget over a workload, that one serves both.
 // +kubebuilder:validation:XValidation:rule="has(self.minAvailable) != has(self.maxUnavailable)",message="exactly one of minAvailable or maxUnavailable must be set"
 type PreemptiveDefense struct {
-	// minAvailable of each member agent workload's PodDisruptionBudget: a
-	// number of Pods or a percentage.
+	// minAvailable of each member agent workload: a number of Pods or a
+	// percentage. The budget allows what it leaves of the workload's
+	// replicas to go, and at least one.
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : self.matches('^(100|[1-9]?[0-9])%$')",message="minAvailable must be a non-negative number or a percentage from 0% to 100%"
 	MinAvailable *intstr.IntOrString `json:"minAvailable,omitempty"`
 	// maxUnavailable of each member agent workload's PodDisruptionBudget: a
-	// number of Pods or a percentage.
+	// number of Pods or a percentage (rounded up, and at least one).
 	// +optional
 	// +kubebuilder:validation:XValidation:rule="type(self) == int ? self >= 0 : self.matches('^(100|[1-9]?[0-9])%$')",message="maxUnavailable must be a non-negative number or a percentage from 0% to 100%"
 	MaxUnavailable *intstr.IntOrString `json:"maxUnavailable,omitempty"`

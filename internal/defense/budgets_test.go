@@ -41,25 +41,29 @@ func TestBudgets(t *testing.T) {
 		{name: "none"},
 		{
 			name:      "named after the agent",
-			workloads: []Workload{{Kind: "Deployment", Name: "planner-v2", Agent: "planner", Selector: sel("planner")}},
+			workloads: []Workload{{Kind: "Deployment", Name: "planner-v2", Agent: "planner", Selector: sel("planner"), Replicas: 3}},
 			want:      []string{"union-alliance-blue-planner"},
 		},
 		{
 			name: "a second workload of the same agent is named after itself",
 			workloads: []Workload{
-				{Kind: "StatefulSet", Name: "memory", Agent: "planner", Selector: sel("planner")},
-				{Kind: "Deployment", Name: "planner", Agent: "planner", Selector: sel("planner")},
+				{Kind: "StatefulSet", Name: "memory", Agent: "planner", Selector: sel("planner"), Replicas: 3},
+				{Kind: "Deployment", Name: "planner", Agent: "planner", Selector: sel("planner"), Replicas: 3},
 			},
 			want: []string{"union-alliance-blue-planner", "union-alliance-blue-statefulset-memory"},
 		},
 		{
 			name:      "an agent name that is no object name",
-			workloads: []Workload{{Kind: "Deployment", Name: "critic", Agent: "Critic_1", Selector: sel("Critic_1")}},
+			workloads: []Workload{{Kind: "Deployment", Name: "critic", Agent: "Critic_1", Selector: sel("Critic_1"), Replicas: 2}},
 			want:      []string{"union-alliance-blue-deployment-critic"},
 		},
 		{
 			name:      "no selector, no budget",
-			workloads: []Workload{{Kind: "Deployment", Name: "critic", Agent: "critic"}},
+			workloads: []Workload{{Kind: "Deployment", Name: "critic", Agent: "critic", Replicas: 3}},
+		},
+		{
+			name:      "a single replica gets no budget: it would allow no disruption",
+			workloads: []Workload{{Kind: "Deployment", Name: "solo", Agent: "solo", Selector: sel("solo"), Replicas: 1}},
 		},
 	}
 	for _, tt := range tests {
@@ -71,7 +75,8 @@ func TestBudgets(t *testing.T) {
 				if b.Namespace != "team-a" || b.Labels[unionsv1.UnionLabel] != "Alliance.blue" || b.Labels[unionsv1.ManagedByLabel] != unionsv1.ManagedByValue {
 					t.Errorf("%s: namespace %s labels %v", b.Name, b.Namespace, b.Labels)
 				}
-				if b.Spec.MinAvailable.IntValue() != 1 || b.Spec.MaxUnavailable != nil || b.Spec.Selector == nil {
+				if b.Spec.MinAvailable != nil || b.Spec.MaxUnavailable == nil || b.Spec.MaxUnavailable.IntValue() < 1 || b.Spec.Selector == nil ||
+					b.Spec.UnhealthyPodEvictionPolicy == nil || *b.Spec.UnhealthyPodEvictionPolicy != "AlwaysAllow" {
 					t.Errorf("%s: spec %+v", b.Name, b.Spec)
 				}
 			}
@@ -81,9 +86,33 @@ func TestBudgets(t *testing.T) {
 		})
 	}
 
-	pct := intstr.FromString("50%")
-	b := Budgets(ref, "team-a", []Workload{{Kind: "Deployment", Name: "x", Agent: "x", Selector: sel("x")}}, unionsv1.PreemptiveDefense{MaxUnavailable: &pct})
-	if b[0].Spec.MinAvailable != nil || b[0].Spec.MaxUnavailable.String() != "50%" {
-		t.Errorf("maxUnavailable spec %+v", b[0].Spec)
+}
+
+func TestMaxUnavailableNeverZero(t *testing.T) {
+	num := func(i int32) *intstr.IntOrString { v := intstr.FromInt32(i); return &v }
+	pct := func(p string) *intstr.IntOrString { v := intstr.FromString(p); return &v }
+	tests := []struct {
+		name     string
+		terms    unionsv1.PreemptiveDefense
+		replicas int32
+		want     int32
+	}{
+		{"minAvailable 1 of 3 lets 2 go", unionsv1.PreemptiveDefense{MinAvailable: num(1)}, 3, 2},
+		{"minAvailable of every replica still lets one go", unionsv1.PreemptiveDefense{MinAvailable: num(5)}, 5, 1},
+		{"minAvailable above the replicas lets one go", unionsv1.PreemptiveDefense{MinAvailable: num(9)}, 4, 1},
+		{"minAvailable 50% of 5 (3, rounded up) lets 2 go", unionsv1.PreemptiveDefense{MinAvailable: pct("50%")}, 5, 2},
+		{"minAvailable 100% lets one go", unionsv1.PreemptiveDefense{MinAvailable: pct("100%")}, 4, 1},
+		{"maxUnavailable 2", unionsv1.PreemptiveDefense{MaxUnavailable: num(2)}, 6, 2},
+		{"maxUnavailable 0 lets one go", unionsv1.PreemptiveDefense{MaxUnavailable: num(0)}, 6, 1},
+		{"maxUnavailable 50% of 5 rounds up to 3", unionsv1.PreemptiveDefense{MaxUnavailable: pct("50%")}, 5, 3},
+		{"maxUnavailable above the replicas is the replicas", unionsv1.PreemptiveDefense{MaxUnavailable: num(10)}, 2, 2},
+		{"neither: one at a time", unionsv1.PreemptiveDefense{}, 3, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MaxUnavailable(tt.terms, tt.replicas); got != tt.want {
+				t.Errorf("MaxUnavailable() = %d, want %d", got, tt.want)
+			}
+		})
 	}
 }

@@ -235,6 +235,7 @@ var _ = Describe("Alliance", func() {
 		legacy := workload(ns, "legacy", 1, false, nil)
 		Expect(k8sClient.Create(ctx, legacy)).To(Succeed())
 		Expect(k8sClient.Create(ctx, workload(ns, "modern", 1, true, nil))).To(Succeed())
+		solo := agentPod(ns, "solo", "solo", nil) // a bare Pod, judged as admission would: the expression reads no template of it
 		createAlliance(name, func(a *unionsv1.Alliance) {
 			a.Spec.Principles = []string{"declare what you consume"}
 			a.Spec.Standards = []unionsv1.Standard{limitsStandard}
@@ -247,9 +248,11 @@ var _ = Describe("Alliance", func() {
 		By("the status lists the violating agent with the standard's message, and counts both")
 		Eventually(func(g Gomega) {
 			st := allianceStatus(name)()
-			g.Expect(st.Compliance).To(ConsistOf(unionsv1.ComplianceStatus{Namespace: ns, Agent: "legacy", Standard: "limits",
-				Compliant: false, Reason: unionsv1.ComplianceNotMet, Message: "agents must declare resource limits"}))
-			g.Expect(st.NonCompliantAgents).To(BeEquivalentTo(1))
+			g.Expect(st.Compliance).To(ConsistOf(
+				unionsv1.ComplianceStatus{Namespace: ns, Agent: "legacy", Standard: "limits",
+					Compliant: false, Reason: unionsv1.ComplianceNotMet, Message: "agents must declare resource limits"},
+				HaveField("Reason", unionsv1.ComplianceEvaluationError)))
+			g.Expect(st.NonCompliantAgents).To(BeEquivalentTo(2))
 			g.Expect(st.CompliantAgents).To(BeEquivalentTo(1))
 		}).Should(Succeed())
 		Expect(allianceCondition(name, unionsv1.ConditionCompliant)()).To(And(
@@ -263,7 +266,8 @@ var _ = Describe("Alliance", func() {
 			return cm.Data["charter.yaml"]
 		}).Should(And(ContainSubstring("namespace: "+ns), ContainSubstring("declare what you consume"), ContainSubstring("name: limits")))
 
-		By("fixing the agent makes the alliance compliant")
+		By("fixing the agent, and removing the bare Pod, makes the alliance compliant")
+		Expect(k8sClient.Delete(ctx, solo)).To(Succeed())
 		Eventually(func() error {
 			cur := &appsv1.Deployment{}
 			if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(legacy), cur); err != nil {
@@ -318,15 +322,18 @@ var _ = Describe("Alliance", func() {
 		}).Should(Succeed())
 	})
 
-	It("keeps a PodDisruptionBudget per member agent workload while the namespace is a member", func() {
+	It("keeps a PodDisruptionBudget per member agent workload that never blocks a drain, and one budget per workload across alliances", func() {
 		ns := newNamespace(nil)
 		name := uniqueName("shield")
 		ref := allianceRef(name)
 		planner := workload(ns, "planner", 2, true, nil)
 		Expect(k8sClient.Create(ctx, planner)).To(Succeed())
+		scout := workload(ns, "scout", 1, true, nil) // one replica: any budget would allow it no disruption
+		Expect(k8sClient.Create(ctx, scout)).To(Succeed())
 		memory := &appsv1.StatefulSet{
 			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "memory", Labels: map[string]string{unionsv1.AgentLabel: "memory"}},
 			Spec: appsv1.StatefulSetSpec{
+				Replicas: ptr.To[int32](3),
 				Selector: &metav1.LabelSelector{MatchLabels: map[string]string{"app": "memory"}},
 				Template: corev1.PodTemplateSpec{
 					ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "memory"}},
@@ -347,7 +354,7 @@ var _ = Describe("Alliance", func() {
 		}
 		Expect(k8sClient.Create(ctx, logger)).To(Succeed())
 		createAlliance(name, func(a *unionsv1.Alliance) {
-			a.Spec.Defense = &unionsv1.Defense{Preemptive: &unionsv1.PreemptiveDefense{MinAvailable: ptr.To(intstr.FromInt32(1))}}
+			a.Spec.Defense = &unionsv1.Defense{Preemptive: &unionsv1.PreemptiveDefense{MinAvailable: ptr.To(intstr.FromInt32(2))}}
 		}, ns)
 		m := newMembership(ns, "join", ref)
 		joined(m, ref)
@@ -357,7 +364,13 @@ var _ = Describe("Alliance", func() {
 			Expect(k8sClient.List(ctx, &list, client.InNamespace(ns))).To(Succeed())
 			return list.Items
 		}
+		spec := func(selector *metav1.LabelSelector, maxUnavailable intstr.IntOrString) policyv1.PodDisruptionBudgetSpec {
+			return policyv1.PodDisruptionBudgetSpec{
+				Selector: selector, MaxUnavailable: &maxUnavailable, UnhealthyPodEvictionPolicy: ptr.To(policyv1.AlwaysAllow),
+			}
+		}
 		plannerBudget := "union-alliance-" + name + "-planner"
+		memoryBudget := "union-alliance-" + name + "-memory"
 		Eventually(budgets).Should(HaveLen(2))
 		got := &unionsv1.Membership{}
 		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(m), got)).To(Succeed())
@@ -366,11 +379,12 @@ var _ = Describe("Alliance", func() {
 			Expect(b.Labels).To(And(HaveKeyWithValue(unionsv1.ManagedByLabel, unionsv1.ManagedByValue), HaveKeyWithValue(unionsv1.UnionLabel, "Alliance."+name)))
 			switch b.Name {
 			case plannerBudget:
-				Expect(b.Spec).To(Equal(policyv1.PodDisruptionBudgetSpec{Selector: planner.Spec.Selector, MinAvailable: ptr.To(intstr.FromInt32(1))}))
-			case "union-alliance-" + name + "-memory":
-				Expect(b.Spec).To(Equal(policyv1.PodDisruptionBudgetSpec{Selector: memory.Spec.Selector, MinAvailable: ptr.To(intstr.FromInt32(1))}))
+				// minAvailable 2 of 2 would allow nothing: one may always go.
+				Expect(b.Spec).To(Equal(spec(planner.Spec.Selector, intstr.FromInt32(1))))
+			case memoryBudget:
+				Expect(b.Spec).To(Equal(spec(memory.Spec.Selector, intstr.FromInt32(1))))
 			default:
-				Fail("unexpected budget " + b.Name + " (DaemonSets get none)")
+				Fail("unexpected budget " + b.Name + " (single replicas and DaemonSets get none)")
 			}
 		}
 
@@ -389,13 +403,54 @@ var _ = Describe("Alliance", func() {
 		})
 		Eventually(func(g Gomega) {
 			for _, b := range budgets() {
-				g.Expect(b.Spec.MinAvailable).To(BeNil())
-				g.Expect(b.Spec.MaxUnavailable).To(Equal(ptr.To(intstr.FromString("50%"))))
+				want := map[string]int32{plannerBudget: 1, memoryBudget: 2}[b.Name]
+				g.Expect(b.Spec.MaxUnavailable).To(Equal(ptr.To(intstr.FromInt32(want))), b.Name)
 			}
 		}).Should(Succeed())
 
-		By("leaving removes them")
+		By("scaling a workload to one replica drops its budget")
+		Eventually(func() error {
+			cur := &appsv1.Deployment{}
+			if err := k8sClient.Get(ctx, client.ObjectKeyFromObject(planner), cur); err != nil {
+				return err
+			}
+			cur.Spec.Replicas = ptr.To[int32](1)
+			return k8sClient.Update(ctx, cur)
+		}).Should(Succeed())
+		Eventually(func() []string {
+			var names []string
+			for _, b := range budgets() {
+				names = append(names, b.Name)
+			}
+			return names
+		}).Should(ConsistOf(memoryBudget))
+
+		By("a second alliance over the same Pods makes no second budget: the eviction API would refuse them")
+		second := uniqueName("aegis")
+		secondRef := allianceRef(second)
+		createAlliance(second, func(a *unionsv1.Alliance) {
+			a.Spec.Defense = &unionsv1.Defense{Preemptive: &unionsv1.PreemptiveDefense{MaxUnavailable: ptr.To(intstr.FromInt32(1))}}
+		}, ns)
+		m2 := newMembership(ns, "join-"+second, secondRef)
+		joined(m2, secondRef)
+		Consistently(func() []string {
+			var names []string
+			for _, b := range budgets() {
+				names = append(names, b.Name)
+			}
+			return names
+		}, "2s").Should(ConsistOf(memoryBudget))
+
+		By("leaving removes them; the other alliance's budget then serves the workload")
 		Expect(k8sClient.Delete(ctx, m)).To(Succeed())
+		Eventually(func() []string {
+			var names []string
+			for _, b := range budgets() {
+				names = append(names, b.Name)
+			}
+			return names
+		}).Should(ConsistOf("union-alliance-" + second + "-memory"))
+		Expect(k8sClient.Delete(ctx, m2)).To(Succeed())
 		Eventually(budgets).Should(BeEmpty())
 	})
 

@@ -36,19 +36,27 @@ import (
 )
 
 // SetupWithManager registers the controller: it follows Alliance
-// Memberships, the budgets and bridges they own, their alliances, and the
-// badges on agent workloads.
+// Memberships (what they put in force), the bridges they own, the budgets
+// of every alliance in their namespaces, their alliances, and the agent
+// workloads: their own labels (the terms select by them) and their specs
+// (replicas and pod selectors), not the badges the badge engine writes.
 func (r *MembershipReconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options) error {
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named("alliance-member").
-		For(&unionsv1.Membership{}, builder.WithPredicates(watches.MembershipsOf(unionsv1.KindAlliance))).
-		Owns(&policyv1.PodDisruptionBudget{}).
+		For(&unionsv1.Membership{}, builder.WithPredicates(watches.MembershipsOf(unionsv1.KindAlliance), watches.StandingChanged())).
 		Owns(&networkingv1.NetworkPolicy{}).
-		Watches(&unionsv1.Alliance{}, handler.EnqueueRequestsFromMapFunc(r.membershipsOf)).
+		// A budget of one Membership may stand in for another's: every
+		// alliance Membership of the namespace hears of it.
+		Watches(&policyv1.PodDisruptionBudget{}, handler.EnqueueRequestsFromMapFunc(r.allianceMembershipsIn),
+			builder.WithPredicates(predicate.NewPredicateFuncs(func(o client.Object) bool {
+				return isAlliance(o.GetLabels()[unionsv1.UnionLabel])
+			}))).
+		Watches(&unionsv1.Alliance{}, handler.EnqueueRequestsFromMapFunc(r.membershipsOf),
+			builder.WithPredicates(watches.BadgeFactsChanged())).
 		WithOptions(opts)
 	for _, gvk := range reserveKinds {
 		b = b.WatchesMetadata(agentobjects.Partial(gvk), handler.EnqueueRequestsFromMapFunc(r.allianceMembershipsIn),
-			builder.WithPredicates(predicate.LabelChangedPredicate{}))
+			builder.WithPredicates(predicate.Or(watches.OwnLabelsChanged(), predicate.GenerationChangedPredicate{})))
 	}
 	return b.Complete(r)
 }
