@@ -63,6 +63,7 @@ test: controlplane manifests generate fmt vet ## Unit and envtest integration te
 
 .PHONY: test-e2e
 test-e2e: controlplane build cluster ## End-to-end tests: the built binary against the local cluster.
+	@hack/install-prometheus.sh
 	KUBECONFIG=$(DEV_DIR)/kubeconfig go test -tags e2e -count=1 -timeout 30m -v ./test/e2e/... -ginkgo.v
 
 .PHONY: fuzz
@@ -143,10 +144,20 @@ helm-chart: manifests ## Generate the Helm chart in dist/chart from config/defau
 docs: $(CRD_REF_DOCS) ## Generate docs/api-reference.md from the doc comments in api/v1alpha1.
 	@CRD_REF_DOCS=$(CRD_REF_DOCS) hack/docs/generate.sh
 
+.PHONY: prometheus-check
+prometheus-check: ## Check and unit-test the alert rules with promtool (installs Debian's prometheus package once).
+	@hack/install-prometheus.sh
+	promtool check rules config/prometheus/union-operator.rules.yaml
+	promtool test rules config/prometheus/union-operator.rules.test.yaml
+
 .PHONY: helm-lint
 helm-lint: $(HELM) ## Lint and render the Helm chart; dry-run it against make dev's cluster when that runs.
 	$(HELM) lint --strict dist/chart
+	$(HELM) lint --strict dist/chart --set metrics.serviceMonitor.enabled=true,metrics.certSecret=metrics-cert,prometheusRule.enabled=true,grafanaDashboard.enabled=true,priorityClassName=high,imagePullSecrets[0].name=registry,podAnnotations.team=platform,extraArgs[0]=--zap-devel
 	$(HELM) template union-operator dist/chart --namespace union-operator-system >/dev/null
+	@if $(HELM) template union-operator dist/chart --set image.tagg=1 >/dev/null 2>&1; then \
+		echo "values.schema.json accepted the misspelt value image.tagg"; exit 1; \
+	else echo ">> values.schema.json refuses the misspelt value image.tagg"; fi
 	@if [[ -f $(DEV_DIR)/kubeconfig ]] && $(KUBECTL) --kubeconfig $(DEV_DIR)/kubeconfig get --raw /readyz --request-timeout=5s >/dev/null 2>&1; then \
 		echo ">> Server-side dry-run of the chart against the local cluster (writes nothing)"; \
 		$(HELM) template union-operator dist/chart --namespace default \

@@ -20,17 +20,21 @@ package main
 import (
 	"crypto/tls"
 	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/certwatcher"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	"sigs.k8s.io/controller-runtime/pkg/log/zap"
 	"sigs.k8s.io/controller-runtime/pkg/metrics/filters"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	"github.com/kos-dev/union-operator/internal/operator"
+	"github.com/kos-dev/union-operator/internal/version"
 )
 
 func main() {
@@ -48,6 +52,10 @@ func main() {
 		leaseDuration time.Duration
 		renewDeadline time.Duration
 		retryPeriod   time.Duration
+		certPath      string
+		certName      string
+		certKey       string
+		showVersion   bool
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the metrics endpoint binds to (:8443 for HTTPS, :8080 for HTTP, 0 to disable).")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorised through the API server.")
@@ -63,14 +71,34 @@ func main() {
 	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
 	flag.IntVar(&badgeWrites, "badge-writes", 32, "Badge writes in flight at once.")
 	zapOpts := zap.Options{}
+	flag.StringVar(&certPath, "metrics-cert-path", "", "Directory of the metrics server's certificate (for instance a cert-manager Secret mounted as a volume); empty: a self-signed certificate, made at start.")
+	flag.StringVar(&certName, "metrics-cert-name", "tls.crt", "File name of the metrics server's certificate in --metrics-cert-path.")
+	flag.StringVar(&certKey, "metrics-cert-key", "tls.key", "File name of the metrics server's private key in --metrics-cert-path.")
+	flag.BoolVar(&showVersion, "version", false, "Print the version and exit.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
+	if showVersion {
+		fmt.Println("union-operator", version.Get())
+		return
+	}
 	ctrl.SetLogger(zap.New(zap.UseFlagOptions(&zapOpts)))
 	log := ctrl.Log.WithName("setup")
+	log.Info("Version", "build", version.Get())
 
 	var tlsOpts []func(*tls.Config)
 	if !enableHTTP2 {
 		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.NextProtos = []string{"http/1.1"} })
+	}
+	// A certificate from files is reloaded when it is renewed.
+	var certWatcher *certwatcher.CertWatcher
+	if certPath != "" {
+		var err error
+		certWatcher, err = certwatcher.New(filepath.Join(certPath, certName), filepath.Join(certPath, certKey))
+		if err != nil {
+			log.Error(err, "Unable to read the metrics certificate", "path", certPath)
+			os.Exit(1)
+		}
+		tlsOpts = append(tlsOpts, func(c *tls.Config) { c.GetCertificate = certWatcher.GetCertificate })
 	}
 	metricsOpts := metricsserver.Options{BindAddress: metricsAddr, SecureServing: secureMetrics, TLSOpts: tlsOpts}
 	if secureMetrics {
@@ -98,6 +126,12 @@ func main() {
 	if err != nil {
 		log.Error(err, "Unable to create manager")
 		os.Exit(1)
+	}
+	if certWatcher != nil {
+		if err := mgr.Add(certWatcher); err != nil {
+			log.Error(err, "Unable to watch the metrics certificate")
+			os.Exit(1)
+		}
 	}
 	ctx := ctrl.SetupSignalHandler()
 	if err := operator.Setup(ctx, mgr, operator.Config{

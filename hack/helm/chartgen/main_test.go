@@ -89,7 +89,7 @@ spec:
         - --leader-elect
         - --metrics-bind-address=:8443
         - --concurrency=9
-        - --badge-writes=16
+        - --leader-election-retry-period=3s
         resources:
           limits:
             memory: 1Gi
@@ -111,10 +111,15 @@ func TestGenerate(t *testing.T) {
 		"templates/_helpers.tpl",
 		"templates/crd/things.example.dev.yaml",
 		"templates/deployment.yaml",
+		"templates/grafana-dashboard.yaml",
 		"templates/metrics-service.yaml",
+		"templates/prometheusrule.yaml",
 		"templates/rbac/leader-election-role.yaml",
 		"templates/rbac/manager-rolebinding.yaml",
+		"templates/rbac/metrics-scraper.yaml",
+		"templates/servicemonitor.yaml",
 		"templates/validate.yaml",
+		"values.schema.json",
 		"values.yaml",
 	}
 	if !slices.Equal(paths, want) {
@@ -133,7 +138,7 @@ func TestGenerate(t *testing.T) {
 			"  replicas: {{ .Values.replicaCount }}\n",
 			`image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"`,
 			"        {{- if .Values.leaderElection.enabled }}\n        - --leader-elect\n        {{- end }}\n",
-			"        - --badge-writes=16\n        - --metrics-secure={{ .Values.metrics.secure }}\n        - --concurrency={{ .Values.concurrency }}\n",
+			"        - --leader-election-retry-period=3s\n        - --metrics-secure={{ .Values.metrics.secure }}\n        - --concurrency={{ .Values.concurrency }}\n",
 			"        {{- with .Values.resources }}\n        resources:\n          {{- toYaml . | nindent 10 }}\n        {{- end }}\n",
 			"      {{- with .Values.podSecurityContext }}\n      securityContext:\n        {{- toYaml . | nindent 8 }}\n",
 			"      {{- with .Values.tolerations }}\n",

@@ -82,6 +82,7 @@ func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadat
 			// refused for want of a spec; nothing is created.
 			return want, nil
 		}
+		metrics.BadgeWriteErrors.WithLabelValues(obj.GetObjectKind().GroupVersionKind().Kind).Inc()
 		return want, err
 	}
 	if stray := want.Badges.Stray(written.GetLabels()); len(stray) > 0 {
