@@ -261,13 +261,14 @@ type AllianceStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:scope=Cluster,shortName=ally,categories=unions
-// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="union names must be DNS labels of at most 63 characters"
-// +kubebuilder:validation:XValidation:rule="!has(self.spec.admission) || !has(self.spec.admission.federations)",message="only a federation admits child federations"
+// +kubebuilder:resource:scope=Cluster,shortName=ally,categories={unions,union-operator}
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.size() <= 63 && self.metadata.name.matches('^[a-z0-9]([-a-z0-9]*[a-z0-9])?$')",message="union names must be DNS labels of at most 63 characters",fieldPath=".metadata"
+// +kubebuilder:validation:XValidation:rule="!has(self.spec.admission) || !has(self.spec.admission.federations)",message="only a federation admits child federations",fieldPath=".spec.admission.federations"
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="Members",type=integer,JSONPath=`.status.memberCount`
 // +kubebuilder:printcolumn:name="Agents",type=integer,JSONPath=`.status.agentCount`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Alliance is a durable union with shared standards, a defence pact and bridges.

@@ -144,13 +144,14 @@ type ProposalStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:shortName=prop,categories=unions
+// +kubebuilder:resource:shortName=prop,categories=union-operator
 // +kubebuilder:printcolumn:name="Union",type=string,JSONPath=`.spec.union.name`
 // +kubebuilder:printcolumn:name="Action",type=string,JSONPath=`.spec.action.type`
 // +kubebuilder:printcolumn:name="Phase",type=string,JSONPath=`.status.phase`
 // +kubebuilder:printcolumn:name="For",type=integer,JSONPath=`.status.tally.for`
 // +kubebuilder:printcolumn:name="Against",type=integer,JSONPath=`.status.tally.against`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Proposal is a motion put to a union's members, filed in the proposer's namespace.
@@ -259,11 +260,12 @@ const ConditionCounted = "Counted"
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:shortName=ballot,categories=unions
+// +kubebuilder:resource:shortName=ballot,categories=union-operator
 // +kubebuilder:printcolumn:name="Subject",type=string,JSONPath=`.spec.subject.name`
 // +kubebuilder:printcolumn:name="Choice",type=string,JSONPath=`.spec.choice`
 // +kubebuilder:printcolumn:name="Counted",type=boolean,JSONPath=`.status.counted`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Ballot is a member's vote on a Proposal or (for mediators) an ExitTreaty.

@@ -142,12 +142,13 @@ type MembershipStatus struct {
 
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
-// +kubebuilder:resource:shortName=mbr,categories=unions
+// +kubebuilder:resource:shortName=mbr,categories=union-operator
 // +kubebuilder:printcolumn:name="Union",type=string,JSONPath=`.spec.union.name`
 // +kubebuilder:printcolumn:name="Kind",type=string,JSONPath=`.spec.union.kind`
 // +kubebuilder:printcolumn:name="Standing",type=string,JSONPath=`.status.standing`
 // +kubebuilder:printcolumn:name="Agents",type=integer,JSONPath=`.status.agentCount`
 // +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].reason`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 
 // Membership is a namespace's consent to join a union and its terms. It lives

@@ -36,6 +36,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/version"
 )
 
 // ErrReported is returned by a command that has already told the user what
@@ -68,6 +69,7 @@ func newRootCommand(streams genericiooptions.IOStreams, cluster Cluster) *cobra.
 		Long: `kubectl unions shows the unions of union-operator (Coalitions, Alliances and
 Federations) and verifies the audit chains of ExitTreaties.`,
 		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: "kubectl unions"},
+		Version:       version.Get().String(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -135,21 +137,34 @@ func listUnions(ctx context.Context, c client.Reader) (Unions, error) {
 }
 
 // unionsCommand is a command that lists every union of the cluster and
-// renders them.
+// renders them, or prints them with -o json|yaml. A user who may not list
+// unions cluster-wide (a namespace's edit or view role grants no
+// cluster-scoped kind) is shown the Memberships of their namespace and the
+// unions they name instead.
 func unionsCommand(streams genericiooptions.IOStreams, cluster Cluster, use, short, example string, render func(io.Writer, Unions) error) *cobra.Command {
-	return &cobra.Command{
+	out := newOutput()
+	cmd := &cobra.Command{
 		Use:     use,
 		Short:   short,
 		Example: example,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := out.validate(); err != nil {
+				return err
+			}
 			c, err := cluster.Client()
 			if err != nil {
 				return err
 			}
 			unions, err := listUnions(cmd.Context(), c)
+			if forbidden(err) {
+				return showTenancy(cmd.Context(), streams, cluster, c, out, err)
+			}
 			if err != nil {
 				return err
+			}
+			if out.format != "" {
+				return out.print(streams.Out, unions.objects())
 			}
 			if unions.Len() == 0 {
 				_, err := fmt.Fprintln(streams.ErrOut, "No unions found.")
@@ -158,4 +173,28 @@ func unionsCommand(streams genericiooptions.IOStreams, cluster Cluster, use, sho
 			return render(streams.Out, unions)
 		},
 	}
+	cmd.Flags().StringVarP(&out.format, "output", "o", "", fmt.Sprintf("Output format: %v; empty for the command's own table.", out.flags.AllowedFormats()))
+	return cmd
+}
+
+// showTenancy shows the Memberships of the user's namespace, and the unions
+// they name, when unions cannot be listed; refused is that refusal, returned
+// when the Memberships cannot be read either.
+func showTenancy(ctx context.Context, streams genericiooptions.IOStreams, cluster Cluster, c client.Reader, out *output, refused error) error {
+	ns, err := cluster.Namespace()
+	if err != nil {
+		return err
+	}
+	t, err := readTenancy(ctx, c, ns)
+	if err != nil {
+		return fmt.Errorf("%w; %w", refused, err)
+	}
+	if out.format != "" {
+		return out.print(streams.Out, t.objects())
+	}
+	if len(t.Memberships) == 0 {
+		_, err := fmt.Fprintf(streams.ErrOut, "Unions cannot be listed cluster-wide with these credentials, and namespace %s has no Memberships.\n", ns)
+		return err
+	}
+	return RenderTenancy(streams.Out, t)
 }

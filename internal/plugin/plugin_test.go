@@ -18,6 +18,7 @@ package plugin
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -29,9 +30,12 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/client/apiutil"
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
+	"sigs.k8s.io/controller-runtime/pkg/client/interceptor"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/audit"
@@ -417,5 +421,104 @@ func TestCompletion(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "leave-blue\tCoolingOff\n") || strings.Contains(out, "stay") {
 		t.Errorf("treaty completion = %q", out)
+	}
+}
+
+func TestStatusCommandPrintsObjects(t *testing.T) {
+	u := sampleUnions()
+	objs := []client.Object{&u.Alliances[1], &u.Coalitions[0]}
+	out, _, err := run(t, objs, "status", "-o", "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "status-yaml", []byte(out))
+
+	out, _, err = run(t, objs, "tree", "-o", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, `"kind": "List"`) || !strings.Contains(out, `"name": "blue-pact"`) || !strings.Contains(out, `"kind": "Coalition"`) {
+		t.Errorf("tree -o json printed:\n%s", out)
+	}
+
+	_, _, err = run(t, objs, "status", "-o", "wide")
+	if err == nil || !strings.Contains(err.Error(), `unknown output format "wide"`) {
+		t.Errorf("-o wide: %v", err)
+	}
+}
+
+// runAs runs a command as a user who may read only namespace team-a: every
+// list or get of a cluster-scoped union is refused, except the unions in
+// readable.
+func runAs(t *testing.T, objs []client.Object, readable map[string]bool, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	refuse := func(obj runtime.Object, name string) error {
+		gvk, _ := apiutil.GVKForObject(obj, Scheme())
+		return apierrors.NewForbidden(unionsv1.GroupVersion.WithResource(strings.ToLower(gvk.Kind)).GroupResource(), name, errors.New("no RBAC"))
+	}
+	c := fake.NewClientBuilder().WithScheme(Scheme()).WithObjects(objs...).WithInterceptorFuncs(interceptor.Funcs{
+		List: func(ctx context.Context, c client.WithWatch, list client.ObjectList, opts ...client.ListOption) error {
+			if _, ok := list.(*unionsv1.MembershipList); !ok {
+				return refuse(list, "")
+			}
+			lo := (&client.ListOptions{}).ApplyOptions(opts)
+			if lo.Namespace != "team-a" {
+				return refuse(list, "")
+			}
+			return c.List(ctx, list, opts...)
+		},
+		Get: func(ctx context.Context, c client.WithWatch, key client.ObjectKey, obj client.Object, opts ...client.GetOption) error {
+			if !readable[key.Name] {
+				return refuse(obj, key.Name)
+			}
+			return c.Get(ctx, key, obj, opts...)
+		},
+	}).Build()
+	streams, _, out, errOut := genericiooptions.NewTestIOStreams()
+	cmd := newRootCommand(streams, fakeCluster{c: c, ns: "team-a"})
+	cmd.SetArgs(args)
+	err = cmd.ExecuteContext(t.Context())
+	return out.String(), errOut.String(), err
+}
+
+func TestTenantWithoutClusterReadSeesTheirMemberships(t *testing.T) {
+	membership := func(ns, name string, ref unionsv1.UnionReference, standing unionsv1.Standing, agents int32, reason string) *unionsv1.Membership {
+		m := &unionsv1.Membership{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name}}
+		m.Spec.Union = ref
+		m.Status.Standing, m.Status.AgentCount = standing, agents
+		m.Status.Conditions = []metav1.Condition{ready(metav1.ConditionTrue, reason)}
+		return m
+	}
+	objs := append(clusterObjects(),
+		membership("team-a", "join-blue", unionsv1.UnionReference{Kind: unionsv1.KindAlliance, Name: "blue-pact"}, unionsv1.StandingActive, 4, "Active"),
+		membership("team-a", "join-incident", unionsv1.UnionReference{Kind: unionsv1.KindCoalition, Name: "incident-42"}, unionsv1.StandingActive, 3, "Active"),
+		membership("team-b", "join-blue", unionsv1.UnionReference{Kind: unionsv1.KindAlliance, Name: "blue-pact"}, unionsv1.StandingCoolingOff, 2, "CoolingOff"),
+	)
+	for _, command := range []string{"status", "tree"} {
+		out, _, err := runAs(t, objs, map[string]bool{"blue-pact": true}, command)
+		if err != nil {
+			t.Fatalf("%s: %v", command, err)
+		}
+		golden(t, "tenancy", []byte(out))
+	}
+
+	out, _, err := runAs(t, objs, nil, "status", "-o", "yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(out, "\n  kind: Membership") != 2 || strings.Count(out, "\n- apiVersion:") != 2 || strings.Contains(out, "team-b") {
+		t.Errorf("status -o yaml as a tenant printed:\n%s", out)
+	}
+
+	_, errOut, err := runAs(t, nil, nil, "tree")
+	if err != nil || !strings.Contains(errOut, "namespace team-a has no Memberships") {
+		t.Errorf("no Memberships: %q, %v", errOut, err)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, err := run(t, nil, "--version")
+	if err != nil || !strings.HasPrefix(out, "kubectl unions version ") {
+		t.Errorf("--version printed %q, %v", out, err)
 	}
 }
