@@ -45,6 +45,7 @@ import (
 	"errors"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -141,6 +142,12 @@ func (p *Patcher) MetadataPatched(obj unionsv1.StatusObject, resourceVersion str
 // as the package documentation says, writes the status when it changed,
 // and returns what controller-runtime is to do next.
 func (p *Patcher) Finish(ctx context.Context, obj unionsv1.StatusObject, now time.Time, outcome Outcome, reconcileErr error) (ctrl.Result, error) {
+	if expected, requeue := Expected(reconcileErr); expected {
+		// Nothing to report: a newer version of an object, or a namespace
+		// on its way out, is not the object's failure.
+		ctrl.LoggerFrom(ctx).V(1).Info("Reconcile ended early", "reason", ReasonOf(reconcileErr), "error", reconcileErr.Error())
+		return ctrl.Result{RequeueAfter: requeue}, nil
+	}
 	at := metav1.NewTime(now)
 	target := obj
 	if reconcileErr != nil {
@@ -195,6 +202,27 @@ func (p *Patcher) patch(ctx context.Context, target unionsv1.StatusObject) error
 		return nil
 	}
 	return err
+}
+
+// conflictRetry is how soon a reconcile that lost a write to a newer
+// version of an object tries again (the newer version's event usually
+// brings it back sooner).
+const conflictRetry = time.Second
+
+// Expected reports whether a reconcile error is a condition of a live
+// cluster rather than a failure, to be retried quietly (after requeue) or
+// not at all: an update conflict (another writer was first), or a write
+// into a namespace being deleted (whose objects go with it).
+func Expected(err error) (expected bool, requeue time.Duration) {
+	switch {
+	case err == nil:
+		return false, 0
+	case apierrors.IsConflict(err):
+		return true, conflictRetry
+	case apierrors.HasStatusCause(err, corev1.NamespaceTerminatingCause):
+		return true, 0
+	}
+	return false, 0
 }
 
 // stalledError is the terminal error of a Stalled outcome.

@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -194,5 +195,30 @@ func TestRequeueAt(t *testing.T) {
 	}
 	if got := Earliest(time.Time{}, now.Add(time.Hour), now.Add(time.Minute)); !got.Equal(now.Add(time.Minute)) {
 		t.Errorf("Earliest = %v", got)
+	}
+}
+
+func TestExpected(t *testing.T) {
+	gr := schema.GroupResource{Group: "apps", Resource: "deployments"}
+	terminating := apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "charter", errors.New("namespace team-a is being terminated"))
+	terminating.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: corev1.NamespaceTerminatingCause, Message: "namespace team-a is being terminated"}}
+	cases := []struct {
+		name     string
+		err      error
+		expected bool
+		requeue  time.Duration
+	}{
+		{"none", nil, false, 0},
+		{"conflict", apierrors.NewConflict(gr, "planner", errors.New("the object has been modified")), true, conflictRetry},
+		{"wrapped conflict", fmt.Errorf("writing: %w", apierrors.NewConflict(gr, "planner", errors.New("modified"))), true, conflictRetry},
+		{"namespace terminating", terminating, true, 0},
+		{"forbidden", apierrors.NewForbidden(gr, "planner", errors.New("no RBAC")), false, 0},
+		{"other", errors.New("connection refused"), false, 0},
+	}
+	for _, tc := range cases {
+		expected, requeue := Expected(tc.err)
+		if expected != tc.expected || requeue != tc.requeue {
+			t.Errorf("%s: Expected = %v, %v; want %v, %v", tc.name, expected, requeue, tc.expected, tc.requeue)
+		}
 	}
 }

@@ -105,12 +105,16 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	if u.GetDeletionTimestamp() != nil {
 		return ctrl.Result{}, r.finalize(ctx, u)
 	}
-	patcher := status.NewPatcher(r.Client, u)
+	// A stale cache must not write a change of members twice, nor
+	// announce it twice.
+	patcher := status.NewPatcher(r.Client, u, status.WithOptimisticLock())
 	var outcome status.Outcome
 	var exits []unionsv1.FormerMember
+	before := *u.Standing().DeepCopy()
 	defer func() {
 		res, retErr = patcher.Finish(ctx, u, r.Clock.Now(), outcome, retErr)
 		if patcher.Written {
+			r.announceMembers(u, &before, exits)
 			r.announceExits(u, exits)
 		}
 	}()

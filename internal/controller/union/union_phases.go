@@ -57,6 +57,26 @@ func expulsions(record []unionsv1.DecisionRecord) []separation.Expulsion {
 	return out
 }
 
+// announceMembers emits an Event on the union for each namespace that just
+// became a member, and for each that stopped being one without an exit of
+// record (those have announceExits's Event).
+func (r *Reconciler[T]) announceMembers(u T, before *unionsv1.UnionStatus, exits []unionsv1.FormerMember) {
+	after := u.Standing()
+	joined, left := MemberChanges(before.Members, before.MemberCount, after.Members, after.MemberCount)
+	for _, ns := range joined {
+		r.Recorder.Eventf(u, nil, corev1.EventTypeNormal, "MemberJoined", "Admit", "Namespace %s joined", ns)
+	}
+	recorded := map[string]bool{}
+	for _, f := range exits {
+		recorded[f.Namespace] = true
+	}
+	for _, ns := range left {
+		if !recorded[ns] {
+			r.Recorder.Eventf(u, nil, corev1.EventTypeNormal, "MemberLeft", "Leave", "Namespace %s is no longer a member", ns)
+		}
+	}
+}
+
 // announceExits emits an Event on the union for each exit just recorded.
 func (r *Reconciler[T]) announceExits(u T, exits []unionsv1.FormerMember) {
 	for _, f := range exits {

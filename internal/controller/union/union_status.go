@@ -69,3 +69,37 @@ func Summarize(ms []unionsv1.Membership) (members []unionsv1.MemberStatus, membe
 	})
 	return members[:min(len(members), MaxListed)], memberCount, agentCount
 }
+
+// MemberChanges returns the namespaces that became badged members and those
+// that stopped being members between two member lists, each sorted. It
+// reports nothing when either list is cut at its bound (a longer list would
+// show as members leaving).
+func MemberChanges(before []unionsv1.MemberStatus, beforeCount int32, after []unionsv1.MemberStatus, afterCount int32) (joined, left []string) {
+	was, is := badgedNamespaces(before), badgedNamespaces(after)
+	if int32(len(was)) != beforeCount || int32(len(is)) != afterCount {
+		return nil, nil
+	}
+	for ns := range is {
+		if !was[ns] {
+			joined = append(joined, ns)
+		}
+	}
+	for ns := range was {
+		if !is[ns] {
+			left = append(left, ns)
+		}
+	}
+	slices.Sort(joined)
+	slices.Sort(left)
+	return joined, left
+}
+
+func badgedNamespaces(members []unionsv1.MemberStatus) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range members {
+		if m.Standing.Badged() {
+			out[m.Namespace] = true
+		}
+	}
+	return out
+}

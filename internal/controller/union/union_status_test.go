@@ -17,6 +17,7 @@ limitations under the License.
 package union
 
 import (
+	"slices"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -73,5 +74,33 @@ func TestSummarizeIsBounded(t *testing.T) {
 	members, count, agents := Summarize(ms)
 	if len(members) != MaxListed || count != 250 || agents != 250 {
 		t.Errorf("len(members)=%d count=%d agents=%d; want %d, 250, 250", len(members), count, agents, MaxListed)
+	}
+}
+
+func TestMemberChanges(t *testing.T) {
+	member := func(ns string, s unionsv1.Standing) unionsv1.MemberStatus {
+		return unionsv1.MemberStatus{Namespace: ns, Standing: s}
+	}
+	a, b, c := member("a", unionsv1.StandingActive), member("b", unionsv1.StandingCoolingOff), member("c", unionsv1.StandingActive)
+	cases := []struct {
+		name                 string
+		before               []unionsv1.MemberStatus
+		beforeCount          int32
+		after                []unionsv1.MemberStatus
+		afterCount           int32
+		wantJoined, wantLeft []string
+	}{
+		{"first member", nil, 0, []unionsv1.MemberStatus{a}, 1, []string{"a"}, nil},
+		{"one joins, one leaves", []unionsv1.MemberStatus{a, b}, 2, []unionsv1.MemberStatus{a, c}, 2, []string{"c"}, []string{"b"}},
+		{"cooling off is still a member", []unionsv1.MemberStatus{a}, 1, []unionsv1.MemberStatus{member("a", unionsv1.StandingCoolingOff)}, 1, nil, nil},
+		{"pending is not a member yet", nil, 0, []unionsv1.MemberStatus{member("p", unionsv1.StandingPending)}, 0, nil, nil},
+		{"rejected leaves", []unionsv1.MemberStatus{a}, 1, []unionsv1.MemberStatus{member("a", unionsv1.StandingRejected)}, 0, nil, []string{"a"}},
+		{"a list cut at its bound tells nothing", []unionsv1.MemberStatus{a}, 150, []unionsv1.MemberStatus{c}, 150, nil, nil},
+	}
+	for _, tc := range cases {
+		joined, left := MemberChanges(tc.before, tc.beforeCount, tc.after, tc.afterCount)
+		if !slices.Equal(joined, tc.wantJoined) || !slices.Equal(left, tc.wantLeft) {
+			t.Errorf("%s: joined %v left %v, want %v %v", tc.name, joined, left, tc.wantJoined, tc.wantLeft)
+		}
 	}
 }
