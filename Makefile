@@ -15,6 +15,11 @@ GOLANGCI_LINT := $(BIN)/golangci-lint
 HELM := $(BIN)/helm
 CRD_REF_DOCS := $(BIN)/crd-ref-docs
 IMG ?= ghcr.io/kos-dev/union-operator:v0.1.0
+# The release a build says it is (--version, the image's labels).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+IMAGE_ARCH ?= $(shell go env GOARCH)
+IMAGE_ARCHIVE ?= $(BIN)/union-operator-image.tar
 
 # Flags of the operator when make dev runs it as a local process.
 DEV_OPERATOR_FLAGS ?= --health-probe-bind-address=127.0.0.1:18081 --metrics-bind-address=127.0.0.1:18443 --kube-api-qps=200 --kube-api-burst=400
@@ -89,8 +94,21 @@ build: manifests generate fmt vet ## Build the manager binary and the kubectl pl
 run: manifests generate ## Run the manager against the cluster in $KUBECONFIG.
 	go run ./cmd
 
+.PHONY: image
+image: ## Build the container image as an OCI archive in bin/, without a Docker engine.
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(IMAGE_ARCH) go build -trimpath \
+		-ldflags "-s -w -X github.com/kos-dev/union-operator/internal/version.Version=$(VERSION)" \
+		-o $(BIN)/linux-$(IMAGE_ARCH)/manager ./cmd
+	cd hack/tools/image && go run . build -binary $(BIN)/linux-$(IMAGE_ARCH)/manager \
+		-version $(VERSION) -revision $(REVISION) -arch $(IMAGE_ARCH) -out $(IMAGE_ARCHIVE)
+
+.PHONY: image-check
+image-check: image ## Check the image archive's config and files, and run its /manager --version.
+	cd hack/tools/image && go test ./... && go run . check -in $(IMAGE_ARCHIVE) -extract $(BIN)/image-manager
+	$(BIN)/image-manager --version | grep -F -- "$(VERSION)"
+
 .PHONY: docker-build
-docker-build: ## Build the container image (needs a Docker engine).
+docker-build: ## Build the container image with a Docker engine (make image needs none).
 	docker build -t $(IMG) .
 
 ##@ Local cluster
