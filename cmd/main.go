@@ -56,6 +56,7 @@ func main() {
 		certName      string
 		certKey       string
 		showVersion   bool
+		pprofAddr     string
 	)
 	flag.StringVar(&metricsAddr, "metrics-bind-address", ":8443", "Address the metrics endpoint binds to (:8443 for HTTPS, :8080 for HTTP, 0 to disable).")
 	flag.BoolVar(&secureMetrics, "metrics-secure", true, "Serve metrics over HTTPS, authenticated and authorised through the API server.")
@@ -75,6 +76,7 @@ func main() {
 	flag.StringVar(&certName, "metrics-cert-name", "tls.crt", "File name of the metrics server's certificate in --metrics-cert-path.")
 	flag.StringVar(&certKey, "metrics-cert-key", "tls.key", "File name of the metrics server's private key in --metrics-cert-path.")
 	flag.BoolVar(&showVersion, "version", false, "Print the version and exit.")
+	flag.StringVar(&pprofAddr, "pprof-bind-address", "", "Address to serve Go's net/http/pprof profiles on (e.g. 127.0.0.1:6060); empty: off.")
 	zapOpts.BindFlags(flag.CommandLine)
 	flag.Parse()
 	if showVersion {
@@ -115,6 +117,7 @@ func main() {
 		Cache:                         operator.CacheOptions(),
 		Metrics:                       metricsOpts,
 		HealthProbeBindAddress:        probeAddr,
+		PprofBindAddress:              pprofAddr,
 		LeaderElection:                leaderElect,
 		LeaderElectionID:              "union-operator.unions.kos.dev",
 		LeaderElectionNamespace:       leaderNS,

@@ -42,7 +42,9 @@ type Document struct {
 	Purpose     string   `json:"purpose,omitempty"`
 	Principles  []string `json:"principles,omitempty"`
 	Badge       string   `json:"badge"`
-	// Members lists the union's member namespaces with their standing.
+	// Members lists the union's member namespaces (Active or cooling off)
+	// with their standing: an applicant (Pending, Rejected) is no member, and
+	// leaves every other member's charter unchanged.
 	Members []Member `json:"members,omitempty"`
 	// MemberCount counts Active members (members may be truncated to 100).
 	MemberCount int32 `json:"memberCount"`
@@ -101,7 +103,9 @@ func Render(u unionsv1.Union, badgeString string, parameters map[string]string) 
 		Parameters:  parameters,
 	}
 	for _, m := range st.Members {
-		doc.Members = append(doc.Members, Member{Namespace: m.Namespace, Standing: m.Standing, Agents: m.Agents})
+		if m.Standing.Badged() {
+			doc.Members = append(doc.Members, Member{Namespace: m.Namespace, Standing: m.Standing, Agents: m.Agents})
+		}
 	}
 	switch u := u.(type) {
 	case *unionsv1.Coalition:

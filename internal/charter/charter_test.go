@@ -54,6 +54,7 @@ func TestRenderCoalition(t *testing.T) {
 		c.Status.Members = []unionsv1.MemberStatus{
 			{Namespace: "team-a", Standing: unionsv1.StandingActive, Agents: 2},
 			{Namespace: "team-b", Standing: unionsv1.StandingActive, Agents: 1},
+			{Namespace: "team-c", Standing: unionsv1.StandingPending},
 		}
 		return c
 	}
@@ -62,7 +63,7 @@ func TestRenderCoalition(t *testing.T) {
 		mutate func(*unionsv1.Coalition)
 		check  func(t *testing.T, d Document)
 	}{
-		{"purpose, expiry, phase and members", nil, func(t *testing.T, d Document) {
+		{"purpose, expiry, phase and members (not applicants)", nil, func(t *testing.T, d Document) {
 			if d.Kind != "Coalition" || d.Union != "incident-42" || d.Purpose != "find the root cause of incident 42" {
 				t.Errorf("identity or purpose wrong: %+v", d)
 			}

@@ -101,9 +101,10 @@ func CacheOptions() cache.Options {
 	}
 	return cache.Options{
 		ByObject: byObject,
-		// Agents and Namespaces are watched metadata-only; managedFields are
-		// of no use to the operator and the bulk of an object's metadata.
-		DefaultTransform: cache.TransformStripManagedFields(),
+		// Agents and Namespaces are watched metadata-only, and slimmed:
+		// managedFields and other managers' annotations are of no use to
+		// the operator and the bulk of an object's metadata.
+		DefaultTransform: slimMetadata,
 	}
 }
 

@@ -94,7 +94,7 @@ func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadat
 // applyLabels sends one apply of want; take forces ownership of what it
 // sends (only ever badge keys and the operator's own annotations, once the
 // labels of other managers have been given up).
-func (r *Reconciler) applyLabels(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels, take bool) (*unstructured.Unstructured, error) {
+func (r *Reconciler) applyLabels(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels, take bool) (*metav1.PartialObjectMetadata, error) {
 	gvk := obj.GetObjectKind().GroupVersionKind()
 	var labels map[string]string
 	if l := want.Labels(); len(l) > 0 {
@@ -108,12 +108,20 @@ func (r *Reconciler) applyLabels(ctx context.Context, obj *metav1.PartialObjectM
 	if gvk.Kind == "Namespace" {
 		u.SetResourceVersion(obj.GetResourceVersion())
 	}
-	opts := []client.ApplyOption{client.FieldOwner(unionsv1.FieldManager)}
+	body, err := u.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	opts := []client.PatchOption{client.FieldOwner(unionsv1.FieldManager)}
 	if take {
 		opts = append(opts, client.ForceOwnership)
 	}
 	metrics.BadgeWrites.WithLabelValues(gvk.Kind).Inc()
-	return u, r.Apply(ctx, client.ApplyConfigurationFromUnstructured(u), opts...)
+	// Sent as metadata: the API server answers with the object's metadata
+	// only, not the whole Pod or workload, which would cost the operator
+	// more to decode than everything else it does for the badge.
+	written := &metav1.PartialObjectMetadata{TypeMeta: obj.TypeMeta, ObjectMeta: metav1.ObjectMeta{Namespace: obj.GetNamespace(), Name: obj.GetName()}}
+	return written, r.Patch(ctx, written, client.RawPatch(types.ApplyPatchType, body), opts...)
 }
 
 // conflictingLabels returns the label keys a server-side apply was refused

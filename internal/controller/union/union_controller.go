@@ -114,7 +114,7 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	defer func() {
 		res, retErr = patcher.Finish(ctx, u, r.Clock.Now(), outcome, retErr)
 		if patcher.Written {
-			r.announceMembers(u, &before, exits)
+			r.announceMembers(u, &before, exits, r.Clock.Now())
 			r.announceExits(u, exits)
 		}
 	}()

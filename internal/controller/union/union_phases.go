@@ -25,6 +25,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/liveness"
 	"github.com/kos-dev/union-operator/internal/separation"
 )
 
@@ -60,9 +61,13 @@ func expulsions(record []unionsv1.DecisionRecord) []separation.Expulsion {
 // announceMembers emits an Event on the union for each namespace that just
 // became a member, and for each that stopped being one without an exit of
 // record (those have announceExits's Event).
-func (r *Reconciler[T]) announceMembers(u T, before *unionsv1.UnionStatus, exits []unionsv1.FormerMember) {
+// The end of the union ends every membership: its own Event says so, once.
+func (r *Reconciler[T]) announceMembers(u T, before *unionsv1.UnionStatus, exits []unionsv1.FormerMember, now time.Time) {
 	after := u.Standing()
 	joined, left := MemberChanges(before.Members, before.MemberCount, after.Members, after.MemberCount)
+	if liveness.Ended(u, now) != nil {
+		left = nil
+	}
 	for _, ns := range joined {
 		r.Recorder.Eventf(u, nil, corev1.EventTypeNormal, "MemberJoined", "Admit", "Namespace %s joined", ns)
 	}

@@ -1,0 +1,78 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package operator
+
+import (
+	"strings"
+	"unique"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// operatorAnnotations is the prefix of the only annotations the operator
+// reads on the objects it caches metadata-only.
+const operatorAnnotations = "unions.kos.dev/"
+
+// slimMetadata keeps, of an object cached metadata-only (agents, Namespaces),
+// what the operator reads: no managedFields, no annotation but its own (a
+// kubectl last-applied-configuration alone can be kilobytes), and one copy
+// of each namespace, label key and label value, which thousands of agents
+// share. Other objects lose their managedFields only.
+func slimMetadata(obj any) (any, error) {
+	m, ok := obj.(*metav1.PartialObjectMetadata)
+	if !ok {
+		return stripManagedFields(obj)
+	}
+	m.ManagedFields = nil
+	m.Namespace = intern(m.Namespace)
+	if len(m.Labels) > 0 {
+		labels := make(map[string]string, len(m.Labels))
+		for k, v := range m.Labels {
+			labels[intern(k)] = intern(v)
+		}
+		m.Labels = labels
+	}
+	var kept map[string]string
+	for k, v := range m.Annotations {
+		if strings.HasPrefix(k, operatorAnnotations) {
+			if kept == nil {
+				kept = map[string]string{}
+			}
+			kept[k] = v
+		}
+	}
+	m.Annotations = kept
+	return m, nil
+}
+
+// stripManagedFields drops the managedFields of any object.
+func stripManagedFields(obj any) (any, error) {
+	if a, ok := obj.(metav1.ObjectMetaAccessor); ok {
+		if meta := a.GetObjectMeta(); meta != nil {
+			meta.SetManagedFields(nil)
+		}
+	}
+	return obj, nil
+}
+
+// intern returns the one shared copy of s.
+func intern(s string) string {
+	if s == "" {
+		return s
+	}
+	return unique.Make(s).Value()
+}
