@@ -170,7 +170,7 @@ func (b *bench) summarizeScales() {
 	r.WritesPerObject = r.Raw.Writes[fmt.Sprintf("operator-%d-uncapped", largest.Objects)].OperatorPerObject
 }
 
-// measureCapped runs the baseline and the operator once more at the largest
+// measureCapped runs the baseline and the operator once more at the current
 // scale, both at -qps.
 func (b *bench) measureCapped(ctx context.Context) error {
 	l := limits{qps: b.opts.cappedQPS, burst: b.opts.burst}

@@ -23,6 +23,7 @@ import (
 	"log"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -142,6 +143,14 @@ func (b *bench) newBatch(ctx context.Context, prefix string, n int, namespaces [
 	return bt, err
 }
 
+// setDeadlines moves the deadline of every coalition of a batch.
+func (b *bench) setDeadlines(ctx context.Context, bt *batch, deadline func(i int) time.Time) error {
+	return parallel(ctx, len(bt.coalitions), createWorkers, func(ctx context.Context, i int) error {
+		patch := fmt.Appendf(nil, `{"spec":{"expiresAt":%q}}`, deadline(i).UTC().Format(time.RFC3339))
+		return b.admin.Patch(ctx, bt.coalitions[i], client.RawPatch(types.MergePatchType, patch))
+	})
+}
+
 // active waits until every Membership of the batches is Active.
 func (b *bench) active(ctx context.Context, batches ...*batch) error {
 	return poll(ctx, 200*time.Millisecond, time.Minute, func(ctx context.Context) (bool, error) {
@@ -186,48 +195,41 @@ func (b *bench) expiry(ctx context.Context) error {
 	}
 	b.op = op
 	setupStart := time.Now()
-	// The single expiries first, a second apart, then the batch: each
-	// single expires alone.
-	base := time.Now().Truncate(time.Second).Add(b.opts.expiryLead)
-	singleAt := func(i int) time.Time { return base.Add(time.Duration(i) * time.Second) }
-	batchAt := singleAt(b.opts.singles + 3)
-	singles, err := b.newBatch(ctx, "bench-single", b.opts.singles, namespaces, singleAt)
+	// Made with a deadline an hour away, then, once every Membership is
+	// Active, given the deadlines measured: the singles first, a second
+	// apart, then the batch; each single expires alone. How long setting
+	// up takes depends on the machine; the lead after it does not.
+	far := func(int) time.Time { return setupStart.Add(time.Hour).Truncate(time.Second) }
+	singles, err := b.newBatch(ctx, "bench-single", b.opts.singles, namespaces, far)
 	if err != nil {
 		return err
 	}
-	all, err := b.newBatch(ctx, "bench-expiry", b.opts.coalitions, namespaces, func(int) time.Time { return batchAt })
+	all, err := b.newBatch(ctx, "bench-expiry", b.opts.coalitions, namespaces, far)
 	if err != nil {
 		return err
 	}
 	if err := b.active(ctx, singles, all); err != nil {
 		return fmt.Errorf("waiting for the Memberships to be Active: %w", err)
 	}
+	// The batch first: a coalition warns of its end a tenth of its life
+	// before it, and 500 warnings at once would hold up a single expiring
+	// then. The singles follow once the batch is done.
+	batchAt := time.Now().Truncate(time.Second).Add(b.opts.expiryLead)
+	base := batchAt.Add(singlesAfterBatch)
+	singleAt := func(i int) time.Time { return base.Add(time.Duration(i) * time.Second) }
+	if err := b.setDeadlines(ctx, singles, singleAt); err != nil {
+		return err
+	}
+	if err := b.setDeadlines(ctx, all, func(int) time.Time { return batchAt }); err != nil {
+		return err
+	}
 	b.res.Raw.ExpirySetupSeconds = round(time.Since(setupStart).Seconds(), 3)
-	if time.Until(base) < time.Second {
-		return fmt.Errorf("setting up %d coalitions and Memberships took %s, past the first deadline: raise -expiry-lead",
+	if time.Until(batchAt) < time.Second {
+		return fmt.Errorf("setting the deadlines of %d coalitions took %s, past the first deadline: raise -expiry-lead",
 			b.opts.singles+b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond))
 	}
 	log.Printf("Set up %d + %d coalitions with a member each in %s; singles expire from %s, %d at once at %s",
 		b.opts.singles, b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond), base.Format(time.TimeOnly), b.opts.coalitions, batchAt.Format(time.TimeOnly))
-
-	done := b.expiries.expect(b.opts.singles)
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(time.Until(batchAt)):
-		return fmt.Errorf("%w: %d of %d single coalitions seen expired", errTimeout, len(b.expiries.times()), b.opts.singles)
-	}
-	var singleLags []float64
-	for i, c := range singles.coalitions {
-		if at, ok := b.expiries.times()[c.Name]; ok {
-			singleLags = append(singleLags, round(at.Sub(singleAt(i)).Seconds(), 4))
-		}
-	}
-	slices.Sort(singleLags)
-	b.res.Raw.ExpirySingleLags = singleLags
-	b.res.ExpirySingleP99Seconds = quantile(singleLags, 0.99)
-	log.Printf("Single expiries: lag p50 %.3fs p99 %.3fs", quantile(singleLags, 0.5), b.res.ExpirySingleP99Seconds)
 
 	// Writes are counted from just before the batch's deadline.
 	select {
@@ -235,21 +237,31 @@ func (b *bench) expiry(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	done = b.expiries.expect(b.opts.coalitions)
+	// One measurement for the batch and the singles after it: the watch
+	// keeps every coalition it sees expire from here on.
+	done := b.expiries.expect(b.opts.coalitions + b.opts.singles)
 	before, err := b.countWrites(ctx, op)
 	if err != nil {
 		return err
 	}
 	cpu0 := b.cpuSample()
-	select {
-	case <-done:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(time.Until(batchAt) + 2*time.Minute):
-		return fmt.Errorf("%w: %d of %d coalitions seen expired 2m after the deadline", errTimeout, len(b.expiries.times()), b.opts.coalitions)
+	batchTimes := func() map[string]time.Time {
+		out := map[string]time.Time{}
+		for name, at := range b.expiries.times() {
+			if strings.HasPrefix(name, all.prefix) {
+				out[name] = at
+			}
+		}
+		return out
+	}
+	err = poll(ctx, 20*time.Millisecond, time.Until(batchAt)+2*time.Minute, func(context.Context) (bool, error) {
+		return len(batchTimes()) == b.opts.coalitions, nil
+	})
+	if err != nil {
+		return fmt.Errorf("%w: %d of %d coalitions seen expired 2m after the deadline", errTimeout, len(batchTimes()), b.opts.coalitions)
 	}
 	b.res.Raw.CPU["expiry"] = b.cpuSample().since(cpu0)
-	lags := lagsSince(batchAt, b.expiries.times())
+	lags := lagsSince(batchAt, batchTimes())
 	if err := op.waitIdle(ctx, 0); err != nil {
 		return err
 	}
@@ -268,8 +280,30 @@ func (b *bench) expiry(ctx context.Context) error {
 	}
 	log.Printf("Expiry lag of %d coalitions: min %.3fs p50 %.3fs p99 %.3fs max %.3fs",
 		b.opts.coalitions, lags[0], b.res.ExpiryP50Seconds, b.res.ExpiryP99Seconds, b.res.ExpiryMaxSeconds)
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(singleAt(b.opts.singles-1)) + time.Minute):
+		return fmt.Errorf("%w: %d of %d single coalitions seen expired", errTimeout, len(b.expiries.times()), b.opts.singles)
+	}
+	var singleLags []float64
+	for i, c := range singles.coalitions {
+		if at, ok := b.expiries.times()[c.Name]; ok {
+			singleLags = append(singleLags, round(at.Sub(singleAt(i)).Seconds(), 4))
+		}
+	}
+	slices.Sort(singleLags)
+	b.res.Raw.ExpirySingleLags = singleLags
+	b.res.ExpirySingleP99Seconds = quantile(singleLags, 0.99)
+	log.Printf("Single expiries: lag p50 %.3fs p99 %.3fs", quantile(singleLags, 0.5), b.res.ExpirySingleP99Seconds)
+
 	return client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &unionsv1.Coalition{}, client.MatchingLabels{benchLabel: benchValue}))
 }
+
+// singlesAfterBatch is how long after the batch's deadline the first single
+// coalition expires: the batch's writes are done by then.
+const singlesAfterBatch = 15 * time.Second
 
 // quantile is the nearest-rank quantile of sorted xs.
 func quantile(sorted []float64, q float64) float64 {

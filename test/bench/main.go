@@ -78,6 +78,7 @@ type options struct {
 	probePort   int
 	metricsPort int
 	pprofAddr   string
+	opPprof     string
 	keep        bool
 	strict      bool
 	// phases are the measurements to make (all by default).
@@ -103,6 +104,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.probePort, "probe-port", 18101, "Health probe port of the operator the bench runs.")
 	flag.IntVar(&o.metricsPort, "metrics-port", 18102, "Metrics port (plain HTTP) of the operator the bench runs.")
 	flag.StringVar(&o.pprofAddr, "pprof", "", "Serve the bench's own net/http/pprof on this address (e.g. 127.0.0.1:6060).")
+	flag.StringVar(&o.opPprof, "operator-pprof", "", "Have the operators the bench runs serve net/http/pprof on this address (--pprof-bind-address).")
 	flag.BoolVar(&o.keep, "keep", false, "Leave the namespaces and unions the bench made in place.")
 	flag.BoolVar(&o.strict, "strict", false, "Exit 1 when a target is missed.")
 	phases := flag.String("phases", strings.Join(allPhases, ","), "Measurements to make, comma-separated (for investigations; the targets need all).")

@@ -126,6 +126,9 @@ func (b *bench) startOperator(ctx context.Context, l limits) (*operatorProcess, 
 	if b.opts.concurrency > 0 {
 		args = append(args, fmt.Sprintf("--concurrency=%d", b.opts.concurrency))
 	}
+	if b.opts.opPprof != "" {
+		args = append(args, "--pprof-bind-address="+b.opts.opPprof)
+	}
 	_, _ = fmt.Fprintf(logFile, "\n===== %s bench starting %s %s\n", time.Now().UTC().Format(time.RFC3339), b.opts.manager, strings.Join(args, " "))
 	manager := b.opts.manager
 	if !filepath.IsAbs(manager) {

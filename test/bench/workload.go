@@ -230,12 +230,20 @@ func (b *bench) removeObjects(ctx context.Context) error {
 	}
 	log.Printf("Deleting %d bench namespaces", len(nsList.Items))
 	start := time.Now()
+	// The Pods first, at once (grace period 0): the namespace controller
+	// would delete them gracefully, each waiting for kwok to confirm.
+	err := parallel(ctx, len(nsList.Items), createWorkers, func(ctx context.Context, i int) error {
+		return client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(nsList.Items[i].Name), client.GracePeriodSeconds(0)))
+	})
+	if err != nil {
+		return err
+	}
 	for i := range nsList.Items {
 		if err := b.admin.Delete(ctx, &nsList.Items[i]); client.IgnoreNotFound(err) != nil {
 			return err
 		}
 	}
-	err := poll(ctx, time.Second, 5*time.Minute, func(ctx context.Context) (bool, error) {
+	err = poll(ctx, time.Second, 5*time.Minute, func(ctx context.Context) (bool, error) {
 		var left corev1.NamespaceList
 		err := b.admin.List(ctx, &left, sel)
 		return err == nil && len(left.Items) == 0, err
