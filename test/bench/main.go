@@ -97,7 +97,7 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.badgeWrites, "badge-writes", 32, "The operator's --badge-writes, and the writes the bare loops keep in flight.")
 	flag.IntVar(&o.runs, "runs", 1, "Baseline and operator runs (alternating) at the largest scale; the better time of each counts.")
 	flag.DurationVar(&o.resyncWindow, "resync-window", 10*time.Second, "How long a restarted operator is watched for writes after it is ready.")
-	flag.DurationVar(&o.expiryLead, "expiry-lead", 20*time.Second, "How far in the future the coalitions' common deadline lies once they are all Active.")
+	flag.DurationVar(&o.expiryLead, "expiry-lead", 40*time.Second, "How far in the future the coalitions' common deadline lies once they are all Active.")
 	flag.StringVar(&o.manager, "manager", "bin/manager", "The operator binary.")
 	flag.StringVar(&o.results, "results", "bench/results.json", "Where the results are written as JSON.")
 	flag.StringVar(&o.plot, "plot", "bench/scaling.png", "Where the plot of time per object and RSS per agent against scale is written (PNG).")
