@@ -18,6 +18,7 @@ IMG ?= ghcr.io/kos-dev/union-operator:v0.1.0
 # The release a build says it is (--version, the image's labels).
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null)
+VERSION_LDFLAGS := -X github.com/kos-dev/union-operator/internal/version.Version=$(VERSION) -X github.com/kos-dev/union-operator/internal/version.Revision=$(REVISION)
 IMAGE_ARCH ?= $(shell go env GOARCH)
 IMAGE_ARCHIVE ?= $(BIN)/union-operator-image.tar
 
@@ -87,8 +88,8 @@ bench: controlplane build cluster ## Measure badge convergence, writes, memory a
 
 .PHONY: build
 build: manifests generate fmt vet ## Build the manager binary and the kubectl plugin.
-	go build -o $(BIN)/manager ./cmd
-	go build -o $(BIN)/kubectl-unions ./cmd/kubectl-unions
+	go build -ldflags "$(VERSION_LDFLAGS)" -o $(BIN)/manager ./cmd
+	go build -ldflags "$(VERSION_LDFLAGS)" -o $(BIN)/kubectl-unions ./cmd/kubectl-unions
 
 .PHONY: run
 run: manifests generate ## Run the manager against the cluster in $KUBECONFIG.
@@ -97,7 +98,7 @@ run: manifests generate ## Run the manager against the cluster in $KUBECONFIG.
 .PHONY: image
 image: ## Build the container image as an OCI archive in bin/, without a Docker engine.
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(IMAGE_ARCH) go build -trimpath \
-		-ldflags "-s -w -X github.com/kos-dev/union-operator/internal/version.Version=$(VERSION)" \
+		-ldflags "-s -w $(VERSION_LDFLAGS)" \
 		-o $(BIN)/linux-$(IMAGE_ARCH)/manager ./cmd
 	cd hack/tools/image && go run . build -binary $(BIN)/linux-$(IMAGE_ARCH)/manager \
 		-version $(VERSION) -revision $(REVISION) -arch $(IMAGE_ARCH) -out $(IMAGE_ARCHIVE)

@@ -29,6 +29,10 @@ import (
 // otherwise the module version the binary was built at, or "devel".
 var Version = ""
 
+// Revision is the commit, set at link time like Version, for builds whose
+// toolchain stamps no VCS information (-buildvcs=false).
+var Revision = ""
+
 // Info is what a build says about itself.
 type Info struct {
 	Version   string `json:"version"`
@@ -54,6 +58,9 @@ func Get() Info {
 				info.Modified = s.Value == "true"
 			}
 		}
+	}
+	if info.Revision == "" {
+		info.Revision = Revision
 	}
 	if info.Version == "" {
 		info.Version = "devel"
