@@ -28,6 +28,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agents"
 )
 
@@ -72,4 +73,23 @@ func Metas(objs []*metav1.PartialObjectMetadata) []metav1.Object {
 		out[i] = o
 	}
 	return out
+}
+
+// MemberAgents returns the names of a namespace's agents that terms (a
+// Membership's terms in force, which are valid) select: the ones the badge
+// engine badges.
+func MemberAgents(ctx context.Context, c client.Reader, namespace string, terms unionsv1.MembershipTerms) (map[string]bool, error) {
+	metas, err := List(ctx, c, namespace)
+	if err != nil {
+		return nil, err
+	}
+	sel, err := agents.NewSelector(terms.Agents)
+	if err != nil {
+		return nil, err
+	}
+	selected := map[string]bool{}
+	for _, name := range sel.Select(Metas(metas)) {
+		selected[name] = true
+	}
+	return selected, nil
 }

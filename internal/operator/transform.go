@@ -21,6 +21,7 @@ import (
 	"unique"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
 )
 
 // operatorAnnotations is the prefix of the only annotations the operator
@@ -59,15 +60,8 @@ func slimMetadata(obj any) (any, error) {
 	return m, nil
 }
 
-// stripManagedFields drops the managedFields of any object.
-func stripManagedFields(obj any) (any, error) {
-	if a, ok := obj.(metav1.ObjectMetaAccessor); ok {
-		if meta := a.GetObjectMeta(); meta != nil {
-			meta.SetManagedFields(nil)
-		}
-	}
-	return obj, nil
-}
+// stripManagedFields is controller-runtime's transform for the other objects.
+var stripManagedFields = cache.TransformStripManagedFields()
 
 // intern returns the one shared copy of s.
 func intern(s string) string {

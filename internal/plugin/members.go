@@ -22,7 +22,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
@@ -53,25 +52,24 @@ func readTenancy(ctx context.Context, c client.Reader, namespace string) (Tenanc
 			continue
 		}
 		seen[ref] = true
-		switch ref.Kind {
-		case unionsv1.KindCoalition:
-			u := unionsv1.Coalition{}
-			if c.Get(ctx, client.ObjectKey{Name: ref.Name}, &u) == nil {
-				t.Unions.Coalitions = append(t.Unions.Coalitions, u)
-			}
-		case unionsv1.KindAlliance:
-			u := unionsv1.Alliance{}
-			if c.Get(ctx, client.ObjectKey{Name: ref.Name}, &u) == nil {
-				t.Unions.Alliances = append(t.Unions.Alliances, u)
-			}
-		case unionsv1.KindFederation:
-			u := unionsv1.Federation{}
-			if c.Get(ctx, client.ObjectKey{Name: ref.Name}, &u) == nil {
-				t.Unions.Federations = append(t.Unions.Federations, u)
-			}
+		u := unionsv1.NewUnion(ref.Kind)
+		if u != nil && c.Get(ctx, client.ObjectKey{Name: ref.Name}, u) == nil {
+			t.Unions.add(u)
 		}
 	}
 	return t, nil
+}
+
+// add puts a union under its kind.
+func (u *Unions) add(union unionsv1.Union) {
+	switch x := union.(type) {
+	case *unionsv1.Coalition:
+		u.Coalitions = append(u.Coalitions, *x)
+	case *unionsv1.Alliance:
+		u.Alliances = append(u.Alliances, *x)
+	case *unionsv1.Federation:
+		u.Federations = append(u.Federations, *x)
+	}
 }
 
 // objects are the Memberships, then the unions read.
@@ -106,6 +104,3 @@ func RenderTenancy(w io.Writer, t Tenancy) error {
 	}
 	return RenderStatus(w, t.Unions)
 }
-
-// forbidden reports whether listing unions was refused by authorization.
-func forbidden(err error) bool { return apierrors.IsForbidden(err) }

@@ -29,6 +29,7 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -157,7 +158,7 @@ func unionsCommand(streams genericiooptions.IOStreams, cluster Cluster, use, sho
 				return err
 			}
 			unions, err := listUnions(cmd.Context(), c)
-			if forbidden(err) {
+			if apierrors.IsForbidden(err) {
 				return showTenancy(cmd.Context(), streams, cluster, c, out, err)
 			}
 			if err != nil {

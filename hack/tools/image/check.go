@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -93,10 +94,11 @@ func Check(img v1.Image) (problems []string, manager []byte, err error) {
 
 // checkArchive checks the image of an archive and prints its config.
 func checkArchive(in, extract string) error {
-	img, err := readArchive(in)
+	img, done, err := readArchive(in)
 	if err != nil {
 		return err
 	}
+	defer done()
 	problems, manager, err := Check(img)
 	if err != nil {
 		return err
@@ -110,7 +112,7 @@ func checkArchive(in, extract string) error {
 		return err
 	}
 	fmt.Printf("image %s\n  user %s\n  entrypoint %v\n  platform %s/%s\n", digest, cf.Config.User, cf.Config.Entrypoint, cf.OS, cf.Architecture)
-	for _, k := range slices.Sorted(mapsKeys(cf.Config.Labels)) {
+	for _, k := range slices.Sorted(maps.Keys(cf.Config.Labels)) {
 		fmt.Printf("  label %s=%s\n", k, cf.Config.Labels[k])
 	}
 	if len(problems) > 0 {
@@ -120,14 +122,4 @@ func checkArchive(in, extract string) error {
 		return os.WriteFile(extract, manager, 0o755)
 	}
 	return nil
-}
-
-func mapsKeys(m map[string]string) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

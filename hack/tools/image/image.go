@@ -208,31 +208,39 @@ func tarDir(dir, out string) error {
 	return errors.Join(tw.Close(), f.Close())
 }
 
-// readArchive reads the one image of an OCI archive.
-func readArchive(in string) (v1.Image, error) {
+// readArchive reads the one image of an OCI archive, unpacked into a
+// directory that done removes once the image is no longer read.
+func readArchive(in string) (img v1.Image, done func(), err error) {
 	dir, err := os.MkdirTemp("", "union-operator-image-")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	done = func() { _ = os.RemoveAll(dir) }
+	defer func() {
+		if err != nil {
+			done()
+		}
+	}()
 	if err := untar(in, dir); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p, err := layout.FromPath(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	idx, err := p.ImageIndex()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m, err := idx.IndexManifest()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(m.Manifests) != 1 {
-		return nil, fmt.Errorf("the archive holds %d images, want 1", len(m.Manifests))
+		return nil, nil, fmt.Errorf("the archive holds %d images, want 1", len(m.Manifests))
 	}
-	return idx.Image(m.Manifests[0].Digest)
+	img, err = idx.Image(m.Manifests[0].Digest)
+	return img, done, err
 }
 
 func untar(in, dir string) error {

@@ -38,10 +38,11 @@ func TestBuiltImageRunsAsTheDeploymentExpects(t *testing.T) {
 	if err := buildArchive(o, out); err != nil {
 		t.Fatal(err)
 	}
-	img, err := readArchive(out)
+	img, done, err := readArchive(out)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer done()
 	problems, manager, err := Check(img)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("problems %v, %v", problems, err)

@@ -126,13 +126,9 @@ func (k Kind) observeMembers(ctx context.Context, a *unionsv1.Alliance, membersh
 		selected := map[string]bool{}
 		var objects []agentobjects.Object
 		if judge || reactive {
-			metas, err := agentobjects.List(ctx, k.Client, m.Namespace)
-			if err != nil {
+			var err error
+			if selected, err = agentobjects.MemberAgents(ctx, k.Client, m.Namespace, terms); err != nil {
 				return nil, err
-			}
-			sel, _ := agents.NewSelector(terms.Agents) // terms in force are valid
-			for _, name := range sel.Select(agentobjects.Metas(metas)) {
-				selected[name] = true
 			}
 			want := func(kind string, meta *metav1.PartialObjectMetadata) bool {
 				member := selected[agents.Name(meta)]

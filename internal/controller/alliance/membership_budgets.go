@@ -101,14 +101,9 @@ func (r *MembershipReconciler) reconcileBudgets(ctx context.Context, req ctrl.Re
 // memberWorkloads reads the member agent Deployments and StatefulSets of a
 // Membership's namespace: those its terms in force select.
 func (r *MembershipReconciler) memberWorkloads(ctx context.Context, m *unionsv1.Membership) ([]defense.Workload, error) {
-	metas, err := agentobjects.List(ctx, r.Client, m.Namespace)
+	selected, err := agentobjects.MemberAgents(ctx, r.Client, m.Namespace, m.TermsInForce())
 	if err != nil {
 		return nil, err
-	}
-	sel, _ := agents.NewSelector(m.TermsInForce().Agents) // terms in force are valid
-	selected := map[string]bool{}
-	for _, name := range sel.Select(agentobjects.Metas(metas)) {
-		selected[name] = true
 	}
 	objects, err := agentobjects.Read(ctx, r.Client, r.APIReader, m.Namespace, func(kind string, meta *metav1.PartialObjectMetadata) bool {
 		return selected[agents.Name(meta)] && (kind == "Deployment" || kind == "StatefulSet")

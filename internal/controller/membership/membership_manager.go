@@ -18,7 +18,6 @@ package membership
 
 import (
 	"context"
-	"maps"
 
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
@@ -62,7 +61,7 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options)
 		WithOptions(opts)
 	for _, gvk := range agents.Kinds {
 		b = b.WatchesMetadata(agentobjects.Partial(gvk), handler.EnqueueRequestsFromMapFunc(r.inNamespace(client.Object.GetNamespace)),
-			builder.WithPredicates(ownLabelsChanged))
+			builder.WithPredicates(watches.OwnLabelsChanged()))
 	}
 	for _, kind := range unionsv1.UnionKinds {
 		b = b.Watches(unionsv1.NewUnion(kind), handler.EnqueueRequestsFromMapFunc(r.ofUnion), builder.WithPredicates(readByMembers))
@@ -133,23 +132,4 @@ func phaseOf(u unionsv1.Union) string {
 		return string(u.Status.Phase)
 	}
 	return ""
-}
-
-// ownLabelsChanged lets through creations, deletions and updates that change
-// an agent's own labels: the badges the operator writes never change what a
-// Membership selects (see agents.Selector), so they wake no Membership.
-var ownLabelsChanged = predicate.Funcs{
-	UpdateFunc: func(e event.UpdateEvent) bool {
-		return !maps.Equal(withoutBadges(e.ObjectOld.GetLabels()), withoutBadges(e.ObjectNew.GetLabels()))
-	},
-}
-
-func withoutBadges(l map[string]string) map[string]string {
-	out := make(map[string]string, len(l))
-	for k, v := range l {
-		if !unionsv1.IsBadgeKey(k) {
-			out[k] = v
-		}
-	}
-	return out
 }
