@@ -84,17 +84,17 @@ kind: Coalition
 spec:
   duration: 72h
   admission: {federations: [river-towns]}
-`, "only a federation admits child federations"},
+`, "spec.admission.federations: Invalid value: only a federation admits child federations"},
 	{"Coalition with a name longer than 63 characters", `
 kind: Coalition
 metadata: {name: ` + long("a", 64) + `}
 spec: {duration: 72h}
-`, msgUnionName},
+`, "metadata: Invalid value: " + msgUnionName},
 	{"Coalition whose name is not a DNS label", `
 kind: Coalition
 metadata: {name: war.room}
 spec: {duration: 72h}
-`, msgUnionName},
+`, "metadata: Invalid value: " + msgUnionName},
 	{"Coalition without a spec", `
 kind: Coalition
 `, "spec: Required value"},
@@ -195,17 +195,17 @@ spec:
 kind: Alliance
 spec:
   admission: {federations: [river-towns]}
-`, "only a federation admits child federations"},
+`, "spec.admission.federations: Invalid value: only a federation admits child federations"},
 	{"Alliance with a name longer than 63 characters", `
 kind: Alliance
 metadata: {name: ` + long("b", 64) + `}
 spec: {}
-`, msgUnionName},
+`, "metadata: Invalid value: " + msgUnionName},
 	{"Alliance whose name is not a DNS label", `
 kind: Alliance
 metadata: {name: blue.pact}
 spec: {}
-`, msgUnionName},
+`, "metadata: Invalid value: " + msgUnionName},
 	{"Alliance with an unknown admission policy", `
 kind: Alliance
 spec:
@@ -306,17 +306,17 @@ spec:
 kind: Federation
 metadata: {name: ` + long("c", 64) + `}
 spec: {}
-`, msgUnionName},
+`, "metadata: Invalid value: " + msgUnionName},
 	{"Federation whose name is not a DNS label", `
 kind: Federation
 metadata: {name: northern.league}
 spec: {}
-`, msgUnionName},
+`, "metadata: Invalid value: " + msgUnionName},
 	{"Federation naming itself as parent", `
 kind: Federation
 metadata: {name: northern-league}
 spec: {parent: northern-league}
-`, "a federation cannot be its own parent"},
+`, "spec.parent: Invalid value: a federation cannot be its own parent"},
 	{"Federation with a parent that is not a DNS label", `
 kind: Federation
 spec: {parent: Northern_League}
@@ -753,7 +753,7 @@ spec:
   coolOff: 48h
 `, status: `phase: CoolingOff`, change: `
 spec: {reason: we were pushed out}
-`, want: msgImmutable + ": reason cannot change"},
+`, want: "spec.reason: Invalid value: " + msgImmutable + ": reason cannot change"},
 	{name: "ExitTreaty whose coolOff changes while cooling off", before: `
 kind: ExitTreaty
 spec:
@@ -761,7 +761,7 @@ spec:
   coolOff: 48h
 `, status: `phase: CoolingOff`, change: `
 spec: {coolOff: 1h}
-`, want: msgImmutable + ": coolOff cannot change"},
+`, want: "spec.coolOff: Invalid value: " + msgImmutable + ": coolOff cannot change"},
 	{name: "ExitTreaty whose assets change while cooling off", before: `
 kind: ExitTreaty
 spec:
@@ -770,7 +770,7 @@ spec:
 `, status: `phase: CoolingOff`, change: `
 spec:
   assets: [{kind: NetworkPolicy, disposition: Retain}]
-`, want: msgImmutable + ": assets cannot change"},
+`, want: "spec.assets: Invalid value: " + msgImmutable + ": assets cannot change"},
 	{name: "ExitTreaty whose commitments are dropped while cooling off", before: `
 kind: ExitTreaty
 spec:
@@ -778,7 +778,7 @@ spec:
   commitments: [keep serving the shared cache until March]
 `, status: `phase: CoolingOff`, change: `
 spec: {commitments: null}
-`, want: msgImmutable + ": commitments cannot change"},
+`, want: "spec.commitments: Invalid value: " + msgImmutable + ": commitments cannot change"},
 	{name: "ExitTreaty whose responsibilities change while cooling off", before: `
 kind: ExitTreaty
 spec:
@@ -787,7 +787,7 @@ spec:
 `, status: `phase: CoolingOff`, change: `
 spec:
   responsibilities: [{name: on-call, description: keep it}]
-`, want: msgImmutable + ": responsibilities cannot change"},
+`, want: "spec.responsibilities: Invalid value: " + msgImmutable + ": responsibilities cannot change"},
 	{name: "ExitTreaty whose reason changes once Effective", before: `
 kind: ExitTreaty
 spec:
@@ -795,14 +795,14 @@ spec:
   reason: our paths diverge
 `, status: `phase: Effective`, change: `
 spec: {reason: rewriting history}
-`, want: msgImmutable + ": reason cannot change"},
+`, want: "spec.reason: Invalid value: " + msgImmutable + ": reason cannot change"},
 	{name: "ExitTreaty withdrawn once Effective", before: `
 kind: ExitTreaty
 spec:
   union: {kind: Alliance, name: blue-pact}
 `, status: `phase: Effective`, change: `
 spec: {withdrawn: true}
-`, want: "an Effective ExitTreaty can no longer be withdrawn"},
+`, want: "spec.withdrawn: Invalid value: an Effective ExitTreaty can no longer be withdrawn"},
 
 	// Proposal
 	{name: "Proposal whose union changes after it is filed", before: `
