@@ -186,7 +186,7 @@ start_kube-apiserver() {
     --service-cluster-ip-range="${SERVICE_CIDR}" \
     --endpoint-reconciler-type=none \
     --allow-privileged=true \
-    --profiling=false
+    --profiling="${APISERVER_PROFILING:-false}"
 }
 
 # No node lifecycle controller: no kubelet runs, kwok fakes the node status.

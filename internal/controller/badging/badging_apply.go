@@ -25,27 +25,37 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/klog/v2"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/metrics"
 )
 
-// newApplyObject is the apply configuration of an object's labels alone
-// (and, on a Namespace, the annotation recording imposed labels).
-func newApplyObject(apiVersion, kind, namespace, name string, labels map[string]string) *unstructured.Unstructured {
-	u := &unstructured.Unstructured{}
-	u.SetAPIVersion(apiVersion)
-	u.SetKind(kind)
-	u.SetNamespace(namespace)
-	u.SetName(name)
-	u.SetLabels(labels)
-	return u
+// applyBody is the apply configuration of an object's labels alone (and,
+// on a Namespace, the annotations recording imposed labels and conflicts).
+// It is a struct rather than an unstructured map: it is encoded once per
+// badge write, the badge engine's hot path.
+type applyBody struct {
+	APIVersion string    `json:"apiVersion"`
+	Kind       string    `json:"kind"`
+	Metadata   applyMeta `json:"metadata"`
+}
+
+// applyMeta is the metadata of an applyBody. Absent labels or annotations
+// release those the operator applied before.
+type applyMeta struct {
+	Name            string            `json:"name"`
+	Namespace       string            `json:"namespace,omitempty"`
+	ResourceVersion string            `json:"resourceVersion,omitempty"`
+	Labels          map[string]string `json:"labels,omitempty"`
+	Annotations     map[string]string `json:"annotations,omitempty"`
 }
 
 // apply writes an object's badges — and on a Namespace the labels its unions
@@ -96,32 +106,52 @@ func (r *Reconciler) apply(ctx context.Context, obj *metav1.PartialObjectMetadat
 // labels of other managers have been given up).
 func (r *Reconciler) applyLabels(ctx context.Context, obj *metav1.PartialObjectMetadata, want badge.Labels, take bool) (*metav1.PartialObjectMetadata, error) {
 	gvk := obj.GetObjectKind().GroupVersionKind()
-	var labels map[string]string
-	if l := want.Labels(); len(l) > 0 {
-		labels = l
+	apply := applyBody{
+		APIVersion: gvk.GroupVersion().String(),
+		Kind:       gvk.Kind,
+		Metadata: applyMeta{
+			Name:        obj.GetName(),
+			Namespace:   obj.GetNamespace(),
+			Labels:      want.Labels(),
+			Annotations: want.Annotations(),
+		},
 	}
-	u := newApplyObject(gvk.GroupVersion().String(), gvk.Kind, obj.GetNamespace(), obj.GetName(), labels)
-	u.SetAnnotations(want.Annotations())
 	// The resourceVersion makes the write fail rather than create an object
 	// that was deleted since it was observed: Namespaces have no required
 	// fields that would stop a create otherwise, and they rarely change.
 	if gvk.Kind == "Namespace" {
-		u.SetResourceVersion(obj.GetResourceVersion())
+		apply.Metadata.ResourceVersion = obj.GetResourceVersion()
 	}
-	body, err := u.MarshalJSON()
+	body, err := json.Marshal(apply)
 	if err != nil {
 		return nil, err
-	}
-	opts := []client.PatchOption{client.FieldOwner(unionsv1.FieldManager)}
-	if take {
-		opts = append(opts, client.ForceOwnership)
 	}
 	metrics.BadgeWrites.WithLabelValues(gvk.Kind).Inc()
 	// Sent as metadata: the API server answers with the object's metadata
 	// only, not the whole Pod or workload, which would cost the operator
 	// more to decode than everything else it does for the badge.
-	written := &metav1.PartialObjectMetadata{TypeMeta: obj.TypeMeta, ObjectMeta: metav1.ObjectMeta{Namespace: obj.GetNamespace(), Name: obj.GetName()}}
-	return written, r.Patch(ctx, written, client.RawPatch(types.ApplyPatchType, body), opts...)
+	return r.metadata.Resource(resourceOf(gvk)).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
+		metav1.PatchOptions{FieldManager: unionsv1.FieldManager, Force: &take})
+}
+
+// resources are the resources of the kinds the badge engine writes: agent
+// objects and Namespaces, all built in, so no discovery is needed to write
+// them.
+var resources = func() map[schema.GroupVersionKind]schema.GroupVersionResource {
+	m := map[schema.GroupVersionKind]schema.GroupVersionResource{}
+	for _, gvk := range append([]schema.GroupVersionKind{corev1.SchemeGroupVersion.WithKind("Namespace")}, agents.Kinds...) {
+		m[gvk], _ = meta.UnsafeGuessKindToResource(gvk)
+	}
+	return m
+}()
+
+// resourceOf is the resource of a kind the badge engine writes.
+func resourceOf(gvk schema.GroupVersionKind) schema.GroupVersionResource {
+	if gvr, ok := resources[gvk]; ok {
+		return gvr
+	}
+	gvr, _ := meta.UnsafeGuessKindToResource(gvk)
+	return gvr
 }
 
 // conflictingLabels returns the label keys a server-side apply was refused

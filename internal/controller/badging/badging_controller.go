@@ -27,15 +27,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
-	"golang.org/x/sync/semaphore"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
+	"k8s.io/client-go/metadata"
 	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
@@ -59,8 +58,11 @@ type Reconciler struct {
 	Clock    clock.PassiveClock
 	Recorder events.EventRecorder
 
-	// writes bounds the badge writes in flight across all namespaces.
-	writes   *semaphore.Weighted
+	// metadata sends the badge writes, metadata in and out.
+	metadata metadata.Interface
+	// writers make the badge writes, a bounded number in flight across all
+	// namespaces.
+	writers  *writers
 	inflight *inflight
 }
 
@@ -110,26 +112,15 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		todo = append(todo, write{ns, nsLabels})
 	}
 
-	// Every write is tried, whatever happens to the others; each reports
-	// its own error.
-	errs := make([]error, len(todo))
-	var wg sync.WaitGroup
-	for i, w := range todo {
-		if err := r.writes.Acquire(ctx, 1); err != nil {
-			errs[i] = err
-			break
+	errs := r.writers.each(ctx, len(todo), func(i int) error {
+		w := todo[i]
+		written, err := r.apply(ctx, w.obj, w.want)
+		if err != nil {
+			return fmt.Errorf("badging %s %s: %w", w.obj.GetObjectKind().GroupVersionKind().Kind, klog.KObj(w.obj), err)
 		}
-		wg.Go(func() {
-			defer r.writes.Release(1)
-			written, err := r.apply(ctx, w.obj, w.want)
-			if err != nil {
-				errs[i] = fmt.Errorf("badging %s %s: %w", w.obj.GetObjectKind().GroupVersionKind().Kind, klog.KObj(w.obj), err)
-				return
-			}
-			r.inflight.record(w.obj, written)
-		})
-	}
-	wg.Wait()
+		r.inflight.record(w.obj, written)
+		return nil
+	})
 	if err := errors.Join(errs...); err != nil {
 		return ctrl.Result{}, err
 	}

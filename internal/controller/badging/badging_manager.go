@@ -20,8 +20,8 @@ import (
 	"context"
 	"strings"
 
-	"golang.org/x/sync/semaphore"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/client-go/metadata"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -44,7 +44,15 @@ import (
 // agent objects metadata-only, and Memberships and unions in full.
 // writes bounds the badge writes in flight at once across all namespaces.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options, writes int) error {
-	r.writes = semaphore.NewWeighted(int64(max(writes, 1)))
+	md, err := metadata.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	if err != nil {
+		return err
+	}
+	r.metadata = md
+	r.writers = newWriters(writes)
+	if err := mgr.Add(r.writers); err != nil {
+		return err
+	}
 	r.inflight = newInflight()
 	byNamespace := handler.EnqueueRequestsFromMapFunc(watches.ToNamespace)
 	// Only label changes, creations and deletions can change what to badge.

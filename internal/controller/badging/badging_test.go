@@ -1,0 +1,95 @@
+/*
+Copyright 2026 The union-operator Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package badging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+)
+
+func TestWritersEachReportsEveryWriteAndBoundsThoseInFlight(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	w := newWriters(3)
+	stopped := make(chan error)
+	go func() { stopped <- w.Start(ctx) }()
+
+	var inFlight, most atomic.Int32
+	errs := w.each(ctx, 50, func(i int) error {
+		n := inFlight.Add(1)
+		defer inFlight.Add(-1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		if i%7 == 0 {
+			return fmt.Errorf("write %d", i)
+		}
+		return nil
+	})
+	for i, err := range errs {
+		if want := i%7 == 0; (err != nil) != want || want && err.Error() != fmt.Sprintf("write %d", i) {
+			t.Errorf("write %d reported %v", i, err)
+		}
+	}
+	if m := most.Load(); m > 3 {
+		t.Errorf("%d writes were in flight at once, want at most 3", m)
+	}
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Errorf("Start returned %v", err)
+	}
+}
+
+func TestWritersEachGivesUpWhenItsContextEnds(t *testing.T) {
+	w := newWriters(2) // never started: no writer takes a write
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	var ran atomic.Int32
+	errs := w.each(ctx, 4, func(int) error { ran.Add(1); return nil })
+	for i, err := range errs {
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("write %d reported %v, want the context's error", i, err)
+		}
+	}
+	if n := ran.Load(); n != 0 {
+		t.Errorf("%d writes ran after the context ended", n)
+	}
+}
+
+func TestResourcesOfTheKindsTheBadgeEngineWrites(t *testing.T) {
+	want := map[string]string{
+		"Namespace":   "namespaces",
+		"Deployment":  "deployments",
+		"StatefulSet": "statefulsets",
+		"DaemonSet":   "daemonsets",
+		"Pod":         "pods",
+	}
+	if len(resources) != len(want) {
+		t.Fatalf("resources of %d kinds, want %d", len(resources), len(want))
+	}
+	for gvk, gvr := range resources {
+		if gvr.Resource != want[gvk.Kind] || gvr.Group != gvk.Group || gvr.Version != gvk.Version {
+			t.Errorf("%v: resource %v, want %s", gvk, gvr, want[gvk.Kind])
+		}
+	}
+}
