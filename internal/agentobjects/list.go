@@ -47,12 +47,14 @@ func PartialList(gvk schema.GroupVersionKind) *metav1.PartialObjectMetadataList 
 }
 
 // List lists every agent object (workloads and Pods) of a namespace from
-// the metadata-only cache, which holds agents only.
+// the metadata-only cache, which holds agents only. The objects share their
+// labels and annotations with the cache, uncopied (a badge reconcile reads
+// every agent of its namespace): they are read, never changed.
 func List(ctx context.Context, c client.Reader, namespace string) ([]*metav1.PartialObjectMetadata, error) {
 	var out []*metav1.PartialObjectMetadata
 	for _, gvk := range agents.Kinds {
 		list := PartialList(gvk)
-		if err := c.List(ctx, list, client.InNamespace(namespace)); err != nil {
+		if err := c.List(ctx, list, client.InNamespace(namespace), client.UnsafeDisableDeepCopy); err != nil {
 			return nil, fmt.Errorf("listing %s: %w", gvk.Kind, err)
 		}
 		for j := range list.Items {
