@@ -69,7 +69,7 @@ func main() {
 	flag.DurationVar(&retryPeriod, "leader-election-retry-period", 2*time.Second, "How often candidates try to acquire or renew the lease.")
 	flag.Float64Var(&qps, "kube-api-qps", -1, "Requests per second to the API server, sustained; -1 turns client-side rate limiting off, leaving it to the API server's Priority and Fairness (controller-runtime's default).")
 	flag.IntVar(&burst, "kube-api-burst", 100, "Requests to the API server in a burst.")
-	flag.IntVar(&concurrency, "concurrency", 4, "Objects each controller reconciles at once.")
+	flag.IntVar(&concurrency, "concurrency", 16, "Objects each controller reconciles at once: enough that the deadlines of many coalitions falling at once are met at the API server's pace.")
 	flag.IntVar(&badgeWrites, "badge-writes", 32, "Badge writes in flight at once.")
 	zapOpts := zap.Options{}
 	flag.StringVar(&certPath, "metrics-cert-path", "", "Directory of the metrics server's certificate (for instance a cert-manager Secret mounted as a volume); empty: a self-signed certificate, made at start.")

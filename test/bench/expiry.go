@@ -173,7 +173,7 @@ func (b *bench) active(ctx context.Context, batches ...*batch) error {
 // seeing it Expired=True: first a bare loop making the writes an expiry
 // takes, then the operator with -coalitions coalitions expiring at once
 // (each with one member namespace) and -single-expiries expiring one at a
-// time, a second apart, before them.
+// time, a second apart, once the operator is idle after them.
 func (b *bench) expiry(ctx context.Context) error {
 	namespaces, err := b.expiryNamespaces(ctx)
 	if err != nil {
@@ -196,9 +196,10 @@ func (b *bench) expiry(ctx context.Context) error {
 	b.op = op
 	setupStart := time.Now()
 	// Made with a deadline an hour away, then, once every Membership is
-	// Active, given the deadlines measured: the singles first, a second
-	// apart, then the batch; each single expires alone. How long setting
-	// up takes depends on the machine; the lead after it does not.
+	// Active, given the deadlines measured: the batch first; once the
+	// operator is idle after it, the singles, a second apart, so that each
+	// expires alone. How long setting up takes depends on the machine; the
+	// leads after it do not.
 	far := func(int) time.Time { return setupStart.Add(time.Hour).Truncate(time.Second) }
 	singles, err := b.newBatch(ctx, "bench-single", b.opts.singles, namespaces, far)
 	if err != nil {
@@ -211,25 +212,20 @@ func (b *bench) expiry(ctx context.Context) error {
 	if err := b.active(ctx, singles, all); err != nil {
 		return fmt.Errorf("waiting for the Memberships to be Active: %w", err)
 	}
-	// The batch first: a coalition warns of its end a tenth of its life
-	// before it, and 500 warnings at once would hold up a single expiring
-	// then. The singles follow once the batch is done.
+	// A coalition warns of its end a tenth of its life before it (a status
+	// write and an Event): the lead keeps the batch's 500 warnings clear of
+	// its deadline.
 	batchAt := time.Now().Truncate(time.Second).Add(b.opts.expiryLead)
-	base := batchAt.Add(singlesAfterBatch)
-	singleAt := func(i int) time.Time { return base.Add(time.Duration(i) * time.Second) }
-	if err := b.setDeadlines(ctx, singles, singleAt); err != nil {
-		return err
-	}
 	if err := b.setDeadlines(ctx, all, func(int) time.Time { return batchAt }); err != nil {
 		return err
 	}
 	b.res.Raw.ExpirySetupSeconds = round(time.Since(setupStart).Seconds(), 3)
 	if time.Until(batchAt) < time.Second {
-		return fmt.Errorf("setting the deadlines of %d coalitions took %s, past the first deadline: raise -expiry-lead",
-			b.opts.singles+b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond))
+		return fmt.Errorf("setting the deadlines of %d coalitions took %s, past their deadline: raise -expiry-lead",
+			b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond))
 	}
-	log.Printf("Set up %d + %d coalitions with a member each in %s; singles expire from %s, %d at once at %s",
-		b.opts.singles, b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond), base.Format(time.TimeOnly), b.opts.coalitions, batchAt.Format(time.TimeOnly))
+	log.Printf("Set up %d + %d coalitions with a member each in %s; %d expire at once at %s",
+		b.opts.singles, b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond), b.opts.coalitions, batchAt.Format(time.TimeOnly))
 
 	// Writes are counted from just before the batch's deadline.
 	select {
@@ -237,9 +233,7 @@ func (b *bench) expiry(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	// One measurement for the batch and the singles after it: the watch
-	// keeps every coalition it sees expire from here on.
-	done := b.expiries.expect(b.opts.coalitions + b.opts.singles)
+	b.expiries.expect(b.opts.coalitions)
 	before, err := b.countWrites(ctx, op)
 	if err != nil {
 		return err
@@ -280,6 +274,16 @@ func (b *bench) expiry(ctx context.Context) error {
 	}
 	log.Printf("Expiry lag of %d coalitions: min %.3fs p50 %.3fs p99 %.3fs max %.3fs",
 		b.opts.coalitions, lags[0], b.res.ExpiryP50Seconds, b.res.ExpiryP99Seconds, b.res.ExpiryMaxSeconds)
+	// The singles, once the operator is idle after the batch: their
+	// warnings are due at once (their deadlines are moved near), and are
+	// written before the first deadline.
+	done := b.expiries.expect(b.opts.singles)
+	base := time.Now().Truncate(time.Second).Add(singlesLead)
+	singleAt := func(i int) time.Time { return base.Add(time.Duration(i) * time.Second) }
+	if err := b.setDeadlines(ctx, singles, singleAt); err != nil {
+		return err
+	}
+	log.Printf("%d single coalitions expire a second apart from %s", b.opts.singles, base.Format(time.TimeOnly))
 	select {
 	case <-done:
 	case <-ctx.Done():
@@ -301,9 +305,9 @@ func (b *bench) expiry(ctx context.Context) error {
 	return client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &unionsv1.Coalition{}, client.MatchingLabels{benchLabel: benchValue}))
 }
 
-// singlesAfterBatch is how long after the batch's deadline the first single
-// coalition expires: the batch's writes are done by then.
-const singlesAfterBatch = 15 * time.Second
+// singlesLead is how far ahead of the moment their deadlines are set the
+// first single coalition expires: long enough for their warnings.
+const singlesLead = 3 * time.Second
 
 // quantile is the nearest-rank quantile of sorted xs.
 func quantile(sorted []float64, q float64) float64 {

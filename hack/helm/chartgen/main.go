@@ -593,7 +593,7 @@ grafanaDashboard:
     grafana_dashboard: "1"
 
 # Objects each controller reconciles at once (--concurrency).
-concurrency: 4
+concurrency: 16
 
 # Badge writes in flight at once (--badge-writes).
 badgeWrites: 32
