@@ -46,6 +46,8 @@ const (
 	nodeName = "kwok-node-0"
 	// createWorkers bounds the bench's own requests in flight while it sets up.
 	createWorkers = 64
+	// cleanupWorkers is how many namespaces' Pods are deleted at once.
+	cleanupWorkers = 8
 )
 
 // objectRef is one agent object the bench made.
@@ -231,9 +233,19 @@ func (b *bench) removeObjects(ctx context.Context) error {
 	log.Printf("Deleting %d bench namespaces", len(nsList.Items))
 	start := time.Now()
 	// The Pods first, at once (grace period 0): the namespace controller
-	// would delete them gracefully, each waiting for kwok to confirm.
-	err := parallel(ctx, len(nsList.Items), createWorkers, func(ctx context.Context, i int) error {
-		return client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(nsList.Items[i].Name), client.GracePeriodSeconds(0)))
+	// would delete them gracefully, each waiting for kwok to confirm. The
+	// API server deletes a collection one object at a time: a few
+	// namespaces at once, and a collection cut off by the request timeout
+	// (many namespaces of hundreds of Pods) is asked for again.
+	err := parallel(ctx, len(nsList.Items), cleanupWorkers, func(ctx context.Context, i int) error {
+		var err error
+		for range 5 {
+			err = client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(nsList.Items[i].Name), client.GracePeriodSeconds(0)))
+			if err == nil || ctx.Err() != nil {
+				break
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return err
