@@ -283,6 +283,9 @@ func (b *bench) expiry(ctx context.Context) error {
 	if err := b.setDeadlines(ctx, singles, singleAt); err != nil {
 		return err
 	}
+	if time.Until(base) < time.Second {
+		return fmt.Errorf("setting the deadlines of %d single coalitions ran to within a second of the first (%s)", b.opts.singles, base.Format(time.TimeOnly))
+	}
 	log.Printf("%d single coalitions expire a second apart from %s", b.opts.singles, base.Format(time.TimeOnly))
 	select {
 	case <-done:

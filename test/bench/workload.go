@@ -18,6 +18,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"math"
@@ -241,8 +242,13 @@ func (b *bench) removeObjects(ctx context.Context) error {
 		var err error
 		for range 5 {
 			err = client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(nsList.Items[i].Name), client.GracePeriodSeconds(0)))
-			if err == nil || ctx.Err() != nil {
+			if err == nil || !retriable(err) {
 				break
+			}
+			select {
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		}
 		return err
@@ -265,6 +271,17 @@ func (b *bench) removeObjects(ctx context.Context) error {
 	}
 	log.Printf("Bench namespaces gone after %s", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// retriable reports whether a request may succeed when sent again: it was
+// cut off, timed out, throttled or failed in the server.
+func retriable(err error) bool {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) {
+		return true // no answer from the API server (a reset stream, a timeout)
+	}
+	return apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) || apierrors.IsTooManyRequests(err) ||
+		apierrors.IsInternalError(err) || apierrors.IsServiceUnavailable(err)
 }
 
 func listItems(list client.ObjectList) ([]client.Object, error) {

@@ -20,11 +20,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -33,7 +34,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
-	"github.com/kos-dev/union-operator/internal/agents"
 	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/metrics"
 )
@@ -130,28 +130,32 @@ func (r *Reconciler) applyLabels(ctx context.Context, obj *metav1.PartialObjectM
 	// Sent as metadata: the API server answers with the object's metadata
 	// only, not the whole Pod or workload, which would cost the operator
 	// more to decode than everything else it does for the badge.
-	return r.metadata.Resource(resourceOf(gvk)).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
+	gvr, err := resourceOf(gvk)
+	if err != nil {
+		return nil, err
+	}
+	return r.metadata.Resource(gvr).Namespace(obj.GetNamespace()).Patch(ctx, obj.GetName(), types.ApplyPatchType, body,
 		metav1.PatchOptions{FieldManager: unionsv1.FieldManager, Force: &take})
 }
 
 // resources are the resources of the kinds the badge engine writes: agent
-// objects and Namespaces, all built in, so no discovery is needed to write
-// them.
-var resources = func() map[schema.GroupVersionKind]schema.GroupVersionResource {
-	m := map[schema.GroupVersionKind]schema.GroupVersionResource{}
-	for _, gvk := range append([]schema.GroupVersionKind{corev1.SchemeGroupVersion.WithKind("Namespace")}, agents.Kinds...) {
-		m[gvk], _ = meta.UnsafeGuessKindToResource(gvk)
-	}
-	return m
-}()
+// objects (agents.Kinds) and Namespaces, all built in, so no discovery is
+// needed to write them.
+var resources = map[schema.GroupVersionKind]schema.GroupVersionResource{
+	corev1.SchemeGroupVersion.WithKind("Namespace"):   corev1.SchemeGroupVersion.WithResource("namespaces"),
+	corev1.SchemeGroupVersion.WithKind("Pod"):         corev1.SchemeGroupVersion.WithResource("pods"),
+	appsv1.SchemeGroupVersion.WithKind("Deployment"):  appsv1.SchemeGroupVersion.WithResource("deployments"),
+	appsv1.SchemeGroupVersion.WithKind("StatefulSet"): appsv1.SchemeGroupVersion.WithResource("statefulsets"),
+	appsv1.SchemeGroupVersion.WithKind("DaemonSet"):   appsv1.SchemeGroupVersion.WithResource("daemonsets"),
+}
 
 // resourceOf is the resource of a kind the badge engine writes.
-func resourceOf(gvk schema.GroupVersionKind) schema.GroupVersionResource {
-	if gvr, ok := resources[gvk]; ok {
-		return gvr
+func resourceOf(gvk schema.GroupVersionKind) (schema.GroupVersionResource, error) {
+	gvr, ok := resources[gvk]
+	if !ok {
+		return gvr, fmt.Errorf("the badge engine writes no %s", gvk)
 	}
-	gvr, _ := meta.UnsafeGuessKindToResource(gvk)
-	return gvr
+	return gvr, nil
 }
 
 // conflictingLabels returns the label keys a server-side apply was refused

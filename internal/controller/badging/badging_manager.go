@@ -22,11 +22,13 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/metadata"
+	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
+	"sigs.k8s.io/controller-runtime/pkg/log"
 	"sigs.k8s.io/controller-runtime/pkg/predicate"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
@@ -44,7 +46,13 @@ import (
 // agent objects metadata-only, and Memberships and unions in full.
 // writes bounds the badge writes in flight at once across all namespaces.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager, opts controller.Options, writes int) error {
-	md, err := metadata.NewForConfigAndClient(mgr.GetConfig(), mgr.GetHTTPClient())
+	// API warnings about badge writes are logged as the manager's client logs
+	// those of its own requests.
+	conf := rest.CopyConfig(mgr.GetConfig())
+	if conf.WarningHandler == nil && conf.WarningHandlerWithContext == nil {
+		conf.WarningHandlerWithContext = log.NewKubeAPIWarningLogger(log.KubeAPIWarningLoggerOptions{})
+	}
+	md, err := metadata.NewForConfigAndClient(conf, mgr.GetHTTPClient())
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,10 @@ import (
 	"fmt"
 	"sync/atomic"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kos-dev/union-operator/internal/agents"
 )
 
 func TestWritersEachReportsEveryWriteAndBoundsThoseInFlight(t *testing.T) {
@@ -84,12 +88,17 @@ func TestResourcesOfTheKindsTheBadgeEngineWrites(t *testing.T) {
 		"DaemonSet":   "daemonsets",
 		"Pod":         "pods",
 	}
-	if len(resources) != len(want) {
-		t.Fatalf("resources of %d kinds, want %d", len(resources), len(want))
+	kinds := append([]schema.GroupVersionKind{{Version: "v1", Kind: "Namespace"}}, agents.Kinds...)
+	if len(resources) != len(kinds) {
+		t.Fatalf("resources of %d kinds, want the %d it writes", len(resources), len(kinds))
 	}
-	for gvk, gvr := range resources {
-		if gvr.Resource != want[gvk.Kind] || gvr.Group != gvk.Group || gvr.Version != gvk.Version {
-			t.Errorf("%v: resource %v, want %s", gvk, gvr, want[gvk.Kind])
+	for _, gvk := range kinds {
+		gvr, err := resourceOf(gvk)
+		if err != nil || gvr.Resource != want[gvk.Kind] || gvr.Group != gvk.Group || gvr.Version != gvk.Version {
+			t.Errorf("%v: resource %v (%v), want %s", gvk, gvr, err, want[gvk.Kind])
 		}
+	}
+	if _, err := resourceOf(schema.GroupVersionKind{Group: "batch", Version: "v1", Kind: "Job"}); err == nil {
+		t.Error("a kind the badge engine does not write was given a resource")
 	}
 }
