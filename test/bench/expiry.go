@@ -23,7 +23,6 @@ import (
 	"log"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -233,29 +232,21 @@ func (b *bench) expiry(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	b.expiries.expect(b.opts.coalitions)
+	done := b.expiries.expect(b.opts.coalitions)
 	before, err := b.countWrites(ctx, op)
 	if err != nil {
 		return err
 	}
 	cpu0 := b.cpuSample()
-	batchTimes := func() map[string]time.Time {
-		out := map[string]time.Time{}
-		for name, at := range b.expiries.times() {
-			if strings.HasPrefix(name, all.prefix) {
-				out[name] = at
-			}
-		}
-		return out
-	}
-	err = poll(ctx, 20*time.Millisecond, time.Until(batchAt)+2*time.Minute, func(context.Context) (bool, error) {
-		return len(batchTimes()) == b.opts.coalitions, nil
-	})
-	if err != nil {
-		return fmt.Errorf("%w: %d of %d coalitions seen expired 2m after the deadline", errTimeout, len(batchTimes()), b.opts.coalitions)
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Until(batchAt) + 2*time.Minute):
+		return fmt.Errorf("%w: %d of %d coalitions seen expired 2m after the deadline", errTimeout, len(b.expiries.times()), b.opts.coalitions)
 	}
 	b.res.Raw.CPU["expiry"] = b.cpuSample().since(cpu0)
-	lags := lagsSince(batchAt, batchTimes())
+	lags := lagsSince(batchAt, b.expiries.times())
 	if err := op.waitIdle(ctx, 0); err != nil {
 		return err
 	}
@@ -277,7 +268,7 @@ func (b *bench) expiry(ctx context.Context) error {
 	// The singles, once the operator is idle after the batch: their
 	// warnings are due at once (their deadlines are moved near), and are
 	// written before the first deadline.
-	done := b.expiries.expect(b.opts.singles)
+	done = b.expiries.expect(b.opts.singles)
 	base := time.Now().Truncate(time.Second).Add(singlesLead)
 	singleAt := func(i int) time.Time { return base.Add(time.Duration(i) * time.Second) }
 	if err := b.setDeadlines(ctx, singles, singleAt); err != nil {

@@ -31,6 +31,8 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -50,6 +52,9 @@ const (
 	// cleanupWorkers is how many namespaces' Pods are deleted at once.
 	cleanupWorkers = 8
 )
+
+// cleanupBackoff spaces the attempts at deleting a namespace's Pods.
+var cleanupBackoff = wait.Backoff{Steps: 5, Duration: time.Second, Factor: 1.5}
 
 // objectRef is one agent object the bench made.
 type objectRef struct {
@@ -239,19 +244,9 @@ func (b *bench) removeObjects(ctx context.Context) error {
 	// namespaces at once, and a collection cut off by the request timeout
 	// (many namespaces of hundreds of Pods) is asked for again.
 	err := parallel(ctx, len(nsList.Items), cleanupWorkers, func(ctx context.Context, i int) error {
-		var err error
-		for range 5 {
-			err = client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(nsList.Items[i].Name), client.GracePeriodSeconds(0)))
-			if err == nil || !retriable(err) {
-				break
-			}
-			select {
-			case <-time.After(time.Second):
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		return err
+		return retry.OnError(cleanupBackoff, retriable, func() error {
+			return client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &corev1.Pod{}, client.InNamespace(nsList.Items[i].Name), client.GracePeriodSeconds(0)))
+		})
 	})
 	if err != nil {
 		return err

@@ -111,10 +111,13 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	var outcome status.Outcome
 	var exits []unionsv1.FormerMember
 	before := *u.Standing().DeepCopy()
+	// One instant for the phases and the Events; the requeue is reckoned
+	// from the end of the reconcile.
+	now := r.Clock.Now()
 	defer func() {
 		res, retErr = patcher.Finish(ctx, u, r.Clock.Now(), outcome, retErr)
 		if patcher.Written {
-			r.announceMembers(u, &before, exits, r.Clock.Now())
+			r.announceMembers(u, &before, exits, now)
 			r.announceExits(u, exits)
 		}
 	}()
@@ -128,7 +131,7 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	s := &Scope{Now: r.Clock.Now(), Memberships: memberships, Proposals: putTo(proposals, u)}
+	s := &Scope{Now: now, Memberships: memberships, Proposals: putTo(proposals, u)}
 	st := u.Standing()
 	st.Members, st.MemberCount, st.AgentCount = Summarize(memberships)
 	// Decisions are recorded once, from the proposals put to this very
