@@ -148,7 +148,9 @@ func (k Kind) conclude(ctx context.Context, sc *scope) (status.Outcome, error) {
 // no member carries its badge any more.
 func (k Kind) deleteOnceUnbadged(ctx context.Context, sc *scope) (status.Outcome, error) {
 	c := sc.coalition
-	if c.Status.MemberCount > 0 {
+	// The status reports the members Ended at once; the coalition waits
+	// for their Memberships to record it too.
+	if union.Badged(sc.Memberships) {
 		return status.Outcome{Summary: conditions.Summary{State: conditions.Progressing, Reason: ReasonDeleting,
 			Message: "ended; deleting once every member's badges are removed"}}, nil
 	}

@@ -36,6 +36,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/governance"
 	"github.com/kos-dev/union-operator/internal/index"
+	"github.com/kos-dev/union-operator/internal/liveness"
 	"github.com/kos-dev/union-operator/internal/status"
 )
 
@@ -133,7 +134,7 @@ func (r *Reconciler[T]) Reconcile(ctx context.Context, req ctrl.Request) (res ct
 	}
 	s := &Scope{Now: now, Memberships: memberships, Proposals: putTo(proposals, u)}
 	st := u.Standing()
-	st.Members, st.MemberCount, st.AgentCount = Summarize(memberships)
+	st.Members, st.MemberCount, st.AgentCount = Summarize(memberships, liveness.Ended(u, now) != nil)
 	// Decisions are recorded once, from the proposals put to this very
 	// union, and stand whatever happens to the Proposals afterwards.
 	st.Decisions, _ = governance.Record(st.Decisions, s.Proposals, u.GetUID())

@@ -28,19 +28,23 @@ const MaxListed = 100
 
 // Summarize reports the Memberships naming a union: one entry per Membership
 // (badged members first, then by namespace; at most MaxListed), the number
-// of badged members and of their badged agents.
-func Summarize(ms []unionsv1.Membership) (members []unionsv1.MemberStatus, memberCount, agentCount int32) {
+// of badged members and of their badged agents. Once the union has ended
+// (ended), every Membership is reported Ended but those Rejected on other
+// grounds, as its own reconcile is about to record (admission decides Ended
+// for an ended union before anything else): the union's status tells of its
+// end in one write rather than once more as each Membership follows.
+func Summarize(ms []unionsv1.Membership, ended bool) (members []unionsv1.MemberStatus, memberCount, agentCount int32) {
 	byNamespace := map[string]int{}
 	for i := range ms {
 		m := &ms[i]
 		if m.DeletionTimestamp != nil {
 			continue
 		}
-		entry := unionsv1.MemberStatus{Namespace: m.Namespace, Standing: m.Status.Standing}
-		if entry.Standing == "" {
-			entry.Standing = unionsv1.StandingPending
+		entry := unionsv1.MemberStatus{Namespace: m.Namespace, Standing: cmp.Or(m.Status.Standing, unionsv1.StandingPending)}
+		if ended && entry.Standing != unionsv1.StandingRejected {
+			entry.Standing = unionsv1.StandingEnded
 		}
-		if m.Status.Standing.Badged() {
+		if entry.Standing.Badged() {
 			memberCount++
 			agentCount += m.Status.AgentCount
 			entry.Agents = m.Status.AgentCount
@@ -68,6 +72,15 @@ func Summarize(ms []unionsv1.Membership) (members []unionsv1.MemberStatus, membe
 		return cmp.Compare(a.Namespace, b.Namespace)
 	})
 	return members[:min(len(members), MaxListed)], memberCount, agentCount
+}
+
+// Badged reports whether a Membership naming the union, not being deleted,
+// still records a badged standing: its own reconcile has not yet followed
+// the union's end.
+func Badged(ms []unionsv1.Membership) bool {
+	return slices.ContainsFunc(ms, func(m unionsv1.Membership) bool {
+		return m.DeletionTimestamp == nil && m.Status.Standing.Badged()
+	})
 }
 
 // MemberChanges returns the namespaces that became badged members and those

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
@@ -43,7 +44,7 @@ func TestSummarize(t *testing.T) {
 		membership("team-d", "a", "", 0),
 		deleting,
 	}
-	members, count, agents := Summarize(ms)
+	members, count, agents := Summarize(ms, false)
 	if count != 2 || agents != 5 {
 		t.Errorf("counts = %d members, %d agents; want 2, 5", count, agents)
 	}
@@ -66,12 +67,46 @@ func TestSummarize(t *testing.T) {
 	}
 }
 
+// An ended union reports every member Ended at once (as their Memberships
+// are about to), but those Rejected on other grounds; none is counted.
+func TestSummarizeEnded(t *testing.T) {
+	deleting := membership("team-z", "gone", unionsv1.StandingActive, 9)
+	deleting.DeletionTimestamp = &metav1.Time{}
+	ms := []unionsv1.Membership{
+		membership("team-a", "a", unionsv1.StandingActive, 3),
+		membership("team-b", "a", unionsv1.StandingCoolingOff, 2),
+		membership("team-c", "a", unionsv1.StandingPending, 0),
+		membership("team-a", "dup", unionsv1.StandingRejected, 0),
+		membership("team-d", "a", unionsv1.StandingRejected, 0),
+		deleting,
+	}
+	members, count, agents := Summarize(ms, true)
+	if count != 0 || agents != 0 {
+		t.Errorf("counts = %d members, %d agents; want 0, 0", count, agents)
+	}
+	want := []unionsv1.MemberStatus{
+		{Namespace: "team-a", Standing: unionsv1.StandingEnded},
+		{Namespace: "team-b", Standing: unionsv1.StandingEnded},
+		{Namespace: "team-c", Standing: unionsv1.StandingEnded},
+		{Namespace: "team-d", Standing: unionsv1.StandingRejected},
+	}
+	if !equality.Semantic.DeepEqual(members, want) {
+		t.Errorf("members = %+v, want %+v", members, want)
+	}
+	if !Badged(ms) {
+		t.Error("Badged = false while team-a's Membership still records Active")
+	}
+	if Badged([]unionsv1.Membership{deleting, membership("team-e", "a", unionsv1.StandingEnded, 0)}) {
+		t.Error("Badged = true with only a deleting and an Ended Membership")
+	}
+}
+
 func TestSummarizeIsBounded(t *testing.T) {
 	var ms []unionsv1.Membership
 	for i := range 250 {
 		ms = append(ms, membership("ns-"+string(rune('a'+i%26))+string(rune('a'+i/26)), "m", unionsv1.StandingActive, 1))
 	}
-	members, count, agents := Summarize(ms)
+	members, count, agents := Summarize(ms, false)
 	if len(members) != MaxListed || count != 250 || agents != 250 {
 		t.Errorf("len(members)=%d count=%d agents=%d; want %d, 250, 250", len(members), count, agents, MaxListed)
 	}
