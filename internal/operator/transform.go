@@ -29,23 +29,37 @@ import (
 const operatorAnnotations = "unions.kos.dev/"
 
 // slimMetadata keeps, of an object cached metadata-only (agents, Namespaces),
-// what the operator reads: no managedFields, no annotation but its own (a
-// kubectl last-applied-configuration alone can be kilobytes), and one copy
-// of each namespace, label key and label value, which thousands of agents
-// share. Other objects lose their managedFields only.
+// what the operator reads: no managedFields, no generateName, no annotation
+// but its own (a kubectl last-applied-configuration alone can be kilobytes),
+// and one copy of each namespace, label key, label value and owner kind,
+// which thousands of agents share (a value equal to the object's name, unique
+// to it, shares the name's bytes instead). Other objects lose their
+// managedFields only.
 func slimMetadata(obj any) (any, error) {
 	m, ok := obj.(*metav1.PartialObjectMetadata)
 	if !ok {
 		return stripManagedFields(obj)
 	}
 	m.ManagedFields = nil
+	m.GenerateName = ""
 	m.Namespace = intern(m.Namespace)
 	if len(m.Labels) > 0 {
 		labels := make(map[string]string, len(m.Labels))
 		for k, v := range m.Labels {
+			if v == m.Name {
+				// An agent named after its object (a bare Pod, a
+				// workload): the value is the name's bytes, not an entry
+				// of its own among the shared copies.
+				labels[intern(k)] = m.Name
+				continue
+			}
 			labels[intern(k)] = intern(v)
 		}
 		m.Labels = labels
+	}
+	for i := range m.OwnerReferences {
+		r := &m.OwnerReferences[i]
+		r.APIVersion, r.Kind = intern(r.APIVersion), intern(r.Kind)
 	}
 	var kept map[string]string
 	for k, v := range m.Annotations {

@@ -23,6 +23,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
 
 func TestSlimMetadata(t *testing.T) {
@@ -51,6 +53,29 @@ func TestSlimMetadata(t *testing.T) {
 	}
 	if unsafe.StringData(ma.Namespace) != unsafe.StringData(mb.Namespace) || unsafe.StringData(ma.Labels["app"]) != unsafe.StringData(mb.Labels["app"]) {
 		t.Error("namespaces and label values of two objects are not one copy")
+	}
+
+	// A value equal to the object's name is the name's bytes; owner kinds
+	// are shared; generateName is dropped.
+	pod := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{
+		Namespace: "team-a", Name: "planner-7d9f", GenerateName: "planner-",
+		Labels:          map[string]string{unionsv1.AgentLabel: string([]byte("planner-7d9f"))},
+		OwnerReferences: []metav1.OwnerReference{{APIVersion: string([]byte("apps/v1")), Kind: string([]byte("ReplicaSet")), Name: "planner"}},
+	}}
+	other := pod.DeepCopy()
+	other.OwnerReferences[0].APIVersion, other.OwnerReferences[0].Kind = string([]byte("apps/v1")), string([]byte("ReplicaSet"))
+	sp, _ := slimMetadata(pod)
+	so, _ := slimMetadata(other)
+	p, o := sp.(*metav1.PartialObjectMetadata), so.(*metav1.PartialObjectMetadata)
+	if unsafe.StringData(p.Labels[unionsv1.AgentLabel]) != unsafe.StringData(p.Name) {
+		t.Error("a label value equal to the name is a copy of its own")
+	}
+	if p.GenerateName != "" {
+		t.Errorf("generateName %q kept", p.GenerateName)
+	}
+	if unsafe.StringData(p.OwnerReferences[0].Kind) != unsafe.StringData(o.OwnerReferences[0].Kind) ||
+		unsafe.StringData(p.OwnerReferences[0].APIVersion) != unsafe.StringData(o.OwnerReferences[0].APIVersion) {
+		t.Error("owner kinds of two objects are not one copy")
 	}
 
 	plain, _ := slimMetadata(agent("team-b"))

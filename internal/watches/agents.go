@@ -19,6 +19,7 @@ package watches
 import (
 	"context"
 	"maps"
+	"slices"
 
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -39,8 +40,10 @@ type AgentChange struct {
 	// spec (generation) nor its labels: only its status or annotations.
 	StatusOnly bool
 	// BadgesOnly is set for an update that changed the object's badges and
-	// nothing else of its spec, labels, status or annotations.
+	// nothing else of its spec, labels, status or annotations; BadgeKinds
+	// are then the kinds of union whose badges changed.
 	BadgesOnly bool
+	BadgeKinds []unionsv1.UnionKind
 }
 
 // AgentEvents is the handler of an agent kind's events: creations,
@@ -60,9 +63,13 @@ func AgentEvents(kind string, toRequests func(context.Context, AgentChange) []re
 			old, obj := e.ObjectOld, e.ObjectNew
 			sameSpec := old.GetGeneration() == obj.GetGeneration()
 			statusOnly := sameSpec && maps.Equal(old.GetLabels(), obj.GetLabels())
-			badgesOnly := sameSpec && !statusOnly && maps.Equal(ownLabels(old), ownLabels(obj)) &&
+			badgesOnly := sameSpec && !statusOnly && sameOwnLabels(old.GetLabels(), obj.GetLabels()) &&
 				maps.Equal(old.GetAnnotations(), obj.GetAnnotations())
-			add(ctx, AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly, BadgesOnly: badgesOnly}, q)
+			c := AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly, BadgesOnly: badgesOnly}
+			if badgesOnly {
+				c.BadgeKinds = badgeKindsChanged(old.GetLabels(), obj.GetLabels())
+			}
+			add(ctx, c, q)
 		},
 		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 			add(ctx, AgentChange{Kind: kind, Object: e.Object}, q)
@@ -70,13 +77,45 @@ func AgentEvents(kind string, toRequests func(context.Context, AgentChange) []re
 	}
 }
 
-// ownLabels are an object's labels without its badges.
-func ownLabels(obj client.Object) map[string]string {
-	out := make(map[string]string, len(obj.GetLabels()))
-	for k, v := range obj.GetLabels() {
-		if !unionsv1.IsBadgeKey(k) {
-			out[k] = v
+// badgeKindsChanged are the kinds of union whose badges differ between two
+// label sets.
+func badgeKindsChanged(old, cur map[string]string) []unionsv1.UnionKind {
+	var kinds []unionsv1.UnionKind
+	note := func(key string) {
+		if k, ok := unionsv1.BadgeKind(key); ok && !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
 		}
 	}
-	return out
+	for k, v := range cur {
+		if was, ok := old[k]; !ok || was != v {
+			note(k)
+		}
+	}
+	for k := range old {
+		if _, ok := cur[k]; !ok {
+			note(k)
+		}
+	}
+	return kinds
+}
+
+// sameOwnLabels reports whether two label sets are equal once badges are
+// set aside (without copying either: it runs for every agent event).
+func sameOwnLabels(a, b map[string]string) bool {
+	own := 0
+	for k, v := range a {
+		if unionsv1.IsBadgeKey(k) {
+			continue
+		}
+		own++
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	for k := range b {
+		if !unionsv1.IsBadgeKey(k) {
+			own--
+		}
+	}
+	return own == 0
 }

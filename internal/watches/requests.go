@@ -22,7 +22,6 @@ package watches
 
 import (
 	"context"
-	"maps"
 
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -134,6 +133,6 @@ func StandingChanged() predicate.Predicate {
 // wakes none of those who judge agents by their Memberships' terms.
 func OwnLabelsChanged() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		return !maps.Equal(ownLabels(e.ObjectOld), ownLabels(e.ObjectNew))
+		return !sameOwnLabels(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels())
 	}}
 }
