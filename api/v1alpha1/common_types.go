@@ -245,6 +245,8 @@ type UnionStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
 	// members lists the Memberships that name this union (at most 100; see memberCount).
+	// Once the union has ended, each is listed Ended (but one Rejected on other
+	// grounds) at once, as its Membership is about to record.
 	// +optional
 	// +listType=map
 	// +listMapKey=namespace
