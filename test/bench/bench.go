@@ -163,7 +163,7 @@ func (b *bench) run(ctx context.Context) error {
 	if err := b.install(ctx); err != nil {
 		return err
 	}
-	if err := b.removeObjects(ctx); err != nil {
+	if err := b.removeObjects(ctx, true); err != nil {
 		return fmt.Errorf("removing what an earlier run left: %w", err)
 	}
 	// One watch of the bench's own, started before every run, loads the
@@ -188,18 +188,19 @@ func (b *bench) run(ctx context.Context) error {
 			if err := b.growTo(ctx, n); err != nil {
 				return fmt.Errorf("growing to %d objects: %w", n, err)
 			}
+			largest := i == len(b.opts.scales)-1
 			runs := 1
-			if i == len(b.opts.scales)-1 {
+			if largest {
 				runs = b.opts.runs
 			}
-			p, err := b.measureScale(ctx, runs)
+			p, err := b.measureScale(ctx, runs, largest || b.opts.scaleBaselines)
 			if err != nil {
 				return fmt.Errorf("scale %d: %w", n, err)
 			}
 			b.res.Scales = append(b.res.Scales, p)
-			// The capped row, at the smallest scale: it shows both sides
-			// under the same client limit, not a second headline.
-			if i == 0 {
+			// The capped row, at one scale only: it shows both sides under
+			// the same client limit, not a second headline.
+			if i == b.cappedScale() {
 				if err := phase("capped", func() error { return b.measureCapped(ctx) }); err != nil {
 					return fmt.Errorf("capped: %w", err)
 				}
@@ -240,10 +241,21 @@ func (b *bench) cleanup(ctx context.Context) {
 		return
 	}
 	start := time.Now()
-	if err := b.removeObjects(ctx); err != nil {
+	if err := b.removeObjects(ctx, false); err != nil {
 		log.Printf("Cleanup incomplete: %v", err)
 	}
 	b.res.Raw.PhaseSeconds["cleanup"] = math.Round(time.Since(start).Seconds()*10) / 10
+}
+
+// cappedScale is the index of the scale the capped row runs at: the first
+// of at least -capped-objects objects, else the largest.
+func (b *bench) cappedScale() int {
+	for i, n := range b.opts.scales {
+		if n >= b.opts.cappedObjects {
+			return i
+		}
+	}
+	return len(b.opts.scales) - 1
 }
 
 // poll calls cond every interval until it reports done, fails, or timeout passes.

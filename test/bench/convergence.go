@@ -101,29 +101,32 @@ func (b *bench) measureEmpty(ctx context.Context) error {
 		return err
 	}
 	defer op.stop()
-	rss, err := residentSet(op.pid())
+	mem, err := memoryOf(ctx, op)
 	if err != nil {
 		return err
 	}
-	b.res.EmptyRSSBytes = rss
-	log.Printf("Empty operator: RSS %.1f MiB", float64(rss)/(1<<20))
+	b.res.EmptyRSSBytes, b.res.Raw.EmptyMemory = mem.RSS, mem
+	log.Printf("Empty operator: %s", mem)
 	return nil
 }
 
-// measureScale runs the baseline and the operator (uncapped) at the
-// current scale, runs times each, alternating, and keeps the best of each.
-func (b *bench) measureScale(ctx context.Context, runs int) (scalePoint, error) {
+// measureScale runs the operator (uncapped) at the current scale, and the
+// baseline too when withBaseline, runs times each, alternating; the best
+// of each counts.
+func (b *bench) measureScale(ctx context.Context, runs int, withBaseline bool) (scalePoint, error) {
 	p := scalePoint{Objects: len(b.objects), Namespaces: len(b.namespaces)}
 	key := fmt.Sprintf("%d-uncapped", p.Objects)
 	var bestOp *convergenceRun
 	var bestBase *baselineRun
 	for run := 1; run <= runs; run++ {
-		base, err := b.baseline(ctx, key, uncapped)
-		if err != nil {
-			return p, fmt.Errorf("baseline: %w", err)
-		}
-		if bestBase == nil || base.seconds < bestBase.seconds {
-			bestBase = base
+		if withBaseline {
+			base, err := b.baseline(ctx, key, uncapped)
+			if err != nil {
+				return p, fmt.Errorf("baseline: %w", err)
+			}
+			if bestBase == nil || base.seconds < bestBase.seconds {
+				bestBase = base
+			}
 		}
 		op, err := b.convergence(ctx, key, uncapped)
 		if err != nil {
@@ -134,19 +137,26 @@ func (b *bench) measureScale(ctx context.Context, runs int) (scalePoint, error) 
 		}
 	}
 	badged := len(b.objects) + len(b.namespaces)
-	p.BaselineSeconds, p.OperatorSeconds = bestBase.seconds, bestOp.seconds
-	p.Ratio = round(p.OperatorSeconds/p.BaselineSeconds, 3)
+	p.OperatorSeconds = bestOp.seconds
 	p.MillisPerObject = round(p.OperatorSeconds*1000/float64(len(b.objects)), 3)
-	p.RSSBytes, p.PeakRSSBytes = bestOp.rss, bestOp.peakRSS
-	p.RSSBytesPerAgent = round(float64(p.RSSBytes-b.res.EmptyRSSBytes)/float64(len(b.objects)), 0)
+	p.RSSBytes, p.PeakRSSBytes, p.Memory = bestOp.mem.RSS, bestOp.peakRSS, bestOp.mem
+	empty := b.res.Raw.EmptyMemory
+	perAgent := func(now, empty int64) float64 { return round(float64(now-empty)/float64(len(b.objects)), 0) }
+	p.RSSBytesPerAgent = perAgent(p.RSSBytes, empty.RSS)
+	p.AnonBytesPerAgent = perAgent(p.Memory.Anon, empty.Anon)
+	p.HeapInuseBytesPerAgent = perAgent(p.Memory.HeapInuse, empty.HeapInuse)
 	p.BadgeWritesPer = bestOp.writes.BadgePerObject
-	// The bench process runs the loop, and its watch: the watch's share is
-	// what the bench used during the operator's run.
-	loop := max(bestBase.cpu.Seconds["bench"]-bestOp.cpu.Seconds["bench"], 0.01)
-	p.CPUPerObjectRatio = round(bestOp.cpu.Seconds["operator"]/loop, 3)
 	p.AllianceRecPerObj = round(float64(bestOp.writes.Reconciles["Alliance"])/float64(badged), 4)
-	log.Printf("Scale %d: baseline %.3fs, operator %.3fs (ratio %.2f), %.2f ms/object, RSS %.1f MiB (%.0f B per agent above empty), CPU ratio %.2f",
-		p.Objects, p.BaselineSeconds, p.OperatorSeconds, p.Ratio, p.MillisPerObject, float64(p.RSSBytes)/(1<<20), p.RSSBytesPerAgent, p.CPUPerObjectRatio)
+	if bestBase != nil {
+		p.BaselineSeconds = bestBase.seconds
+		p.Ratio = round(p.OperatorSeconds/p.BaselineSeconds, 3)
+		// The bench process runs the loop, and its watch: the watch's share
+		// is what the bench used during the operator's run.
+		loop := max(bestBase.cpu.Seconds["bench"]-bestOp.cpu.Seconds["bench"], 0.01)
+		p.CPUPerObjectRatio = round(bestOp.cpu.Seconds["operator"]/loop, 3)
+	}
+	log.Printf("Scale %d: baseline %.3fs, operator %.3fs (ratio %.2f), %.2f ms/object, RSS %.1f MiB (%.0f B per agent above empty, %.0f B anonymous), CPU ratio %.2f",
+		p.Objects, p.BaselineSeconds, p.OperatorSeconds, p.Ratio, p.MillisPerObject, mib(p.RSSBytes), p.RSSBytesPerAgent, p.AnonBytesPerAgent, p.CPUPerObjectRatio)
 	return p, nil
 }
 
@@ -195,10 +205,11 @@ func round(x float64, digits int) float64 {
 
 // convergenceRun is what one operator run measured.
 type convergenceRun struct {
-	seconds      float64
-	rss, peakRSS int64
-	writes       writeCounts
-	cpu          cpuUsage
+	seconds float64
+	mem     memory
+	peakRSS int64
+	writes  writeCounts
+	cpu     cpuUsage
 }
 
 // convergence times one operator run: a fresh operator process with the
@@ -271,9 +282,10 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 	b.res.Raw.Writes[runKey] = run.writes
 	log.Printf("Operator %s: %d write requests (%v), %d reached badged objects; %.3f and %.3f per object; reconciles %v",
 		key, run.writes.OperatorWrites, run.writes.OperatorByMethod, run.writes.BadgeWrites, run.writes.OperatorPerObject, run.writes.BadgePerObject, run.writes.Reconciles)
-	if run.rss, err = residentSet(op.pid()); err != nil {
+	if run.mem, err = memoryOf(ctx, op); err != nil {
 		return nil, err
 	}
+	log.Printf("Operator %s: %s", key, run.mem)
 	run.peakRSS = b.recordRSS(op)
 	return run, nil
 }

@@ -38,6 +38,7 @@ import (
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/badge"
+	"github.com/kos-dev/union-operator/internal/charter"
 )
 
 // expiryWatch notes when the bench's watch first sees each coalition with
@@ -150,23 +151,37 @@ func (b *bench) setDeadlines(ctx context.Context, bt *batch, deadline func(i int
 	})
 }
 
-// active waits until every Membership of the batches is Active.
+// active waits until every Membership of the batches is Active, listing
+// them all at once every half second.
 func (b *bench) active(ctx context.Context, batches ...*batch) error {
-	return poll(ctx, 200*time.Millisecond, time.Minute, func(ctx context.Context) (bool, error) {
-		for _, bt := range batches {
-			for _, m := range bt.members {
-				cur := &unionsv1.Membership{}
-				if err := b.admin.Get(ctx, client.ObjectKeyFromObject(m), cur); err != nil {
-					return false, client.IgnoreNotFound(err)
-				}
-				if cur.Status.Standing != unionsv1.StandingActive {
-					return false, nil
-				}
+	want := map[client.ObjectKey]bool{}
+	for _, bt := range batches {
+		for _, m := range bt.members {
+			want[client.ObjectKeyFromObject(m)] = true
+		}
+	}
+	return poll(ctx, 500*time.Millisecond, 2*time.Minute, func(ctx context.Context) (bool, error) {
+		var list unionsv1.MembershipList
+		if err := b.admin.List(ctx, &list); err != nil {
+			return false, err
+		}
+		n := 0
+		for i := range list.Items {
+			m := &list.Items[i]
+			if want[client.ObjectKeyFromObject(m)] && m.Status.Standing == unionsv1.StandingActive {
+				n++
 			}
 		}
-		return true, nil
+		return n == len(want), nil
 	})
 }
+
+// warningsClear is how long before its deadline the batch's warnings must
+// be due so that all are written before it (500 take 5 to 7 s here): a
+// coalition warns of its end a tenth of its life before it (a status write
+// and an Event), so the deadline lies at least ten times this after the
+// coalitions were made.
+const warningsClear = 8 * time.Second
 
 // expiry measures the lag from a coalition's deadline to the bench's watch
 // seeing it Expired=True: first a bare loop making the writes an expiry
@@ -184,21 +199,12 @@ func (b *bench) expiry(ctx context.Context) error {
 		b.op.stop()
 		b.op = nil
 	}
-	if err := b.expiryBaseline(ctx, namespaces); err != nil {
-		return fmt.Errorf("bare loop: %w", err)
-	}
-
-	op, err := b.startOperator(ctx, uncapped)
-	if err != nil {
-		return err
-	}
-	b.op = op
+	// The operator's coalitions are made first, with a deadline an hour
+	// away, while no operator runs; then the bare loop measures; then the
+	// operator starts and makes them Active. Once they are, the deadlines
+	// measured are set: the batch first; once the operator is idle after
+	// it, the singles, a second apart, so that each expires alone.
 	setupStart := time.Now()
-	// Made with a deadline an hour away, then, once every Membership is
-	// Active, given the deadlines measured: the batch first; once the
-	// operator is idle after it, the singles, a second apart, so that each
-	// expires alone. How long setting up takes depends on the machine; the
-	// leads after it do not.
 	far := func(int) time.Time { return setupStart.Add(time.Hour).Truncate(time.Second) }
 	singles, err := b.newBatch(ctx, "bench-single", b.opts.singles, namespaces, far)
 	if err != nil {
@@ -208,22 +214,38 @@ func (b *bench) expiry(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := b.expiryBaseline(ctx, namespaces); err != nil {
+		return fmt.Errorf("bare loop: %w", err)
+	}
+	activationStart, _, err := b.apiserverWrites(ctx)
+	if err != nil {
+		return err
+	}
+	op, err := b.startOperator(ctx, uncapped)
+	if err != nil {
+		return err
+	}
+	b.op = op
 	if err := b.active(ctx, singles, all); err != nil {
 		return fmt.Errorf("waiting for the Memberships to be Active: %w", err)
 	}
-	// A coalition warns of its end a tenth of its life before it (a status
-	// write and an Event): the lead keeps the batch's 500 warnings clear of
-	// its deadline.
-	batchAt := time.Now().Truncate(time.Second).Add(b.opts.expiryLead)
+	if after, _, err := b.apiserverWrites(ctx); err == nil {
+		// What making them Active took: a report, not a target.
+		w := counters{apiserver: after}.since(counters{apiserver: activationStart}, 0, len(singles.members)+len(all.members))
+		b.res.Raw.ExpiryActivation = w.APIServerWrites
+		log.Printf("Making %d Memberships Active took the API server %v", len(singles.members)+len(all.members), w.APIServerWrites)
+	}
+	batchAt := time.Now().Add(b.opts.expiryLead)
+	batchAt = latest(batchAt, setupStart.Add(10*warningsClear)).Truncate(time.Second).Add(time.Second)
 	if err := b.setDeadlines(ctx, all, func(int) time.Time { return batchAt }); err != nil {
 		return err
 	}
 	b.res.Raw.ExpirySetupSeconds = round(time.Since(setupStart).Seconds(), 3)
-	if time.Until(batchAt) < time.Second {
-		return fmt.Errorf("setting the deadlines of %d coalitions took %s, past their deadline: raise -expiry-lead",
-			b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond))
+	if left := time.Until(batchAt); left < warningsClear {
+		return fmt.Errorf("setting the deadlines of %d coalitions left %s before the deadline, too little for their warnings: raise -expiry-lead",
+			b.opts.coalitions, left.Round(time.Millisecond))
 	}
-	log.Printf("Set up %d + %d coalitions with a member each in %s; %d expire at once at %s",
+	log.Printf("Set up %d + %d coalitions with a member each in %s (the bare loop's run included); %d expire at once at %s",
 		b.opts.singles, b.opts.coalitions, time.Since(setupStart).Round(time.Millisecond), b.opts.coalitions, batchAt.Format(time.TimeOnly))
 
 	// Writes are counted from just before the batch's deadline.
@@ -299,6 +321,14 @@ func (b *bench) expiry(ctx context.Context) error {
 	return client.IgnoreNotFound(b.admin.DeleteAllOf(ctx, &unionsv1.Coalition{}, client.MatchingLabels{benchLabel: benchValue}))
 }
 
+// latest is the later of two instants.
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
 // singlesLead is how far ahead of the moment their deadlines are set the
 // first single coalition expires: long enough for their warnings.
 const singlesLead = 3 * time.Second
@@ -313,13 +343,14 @@ func quantile(sorted []float64, q float64) float64 {
 }
 
 // expiryBaseline times the bare loop the expiry lag is compared with. With
-// no operator running, coalitions (deadline an hour away) and a Membership
-// of each are created, and the member namespaces carry their badges. At t0
-// a client-go loop as the operator's ServiceAccount, uncapped, with
-// -badge-writes writes in flight, makes for each coalition the writes its
-// expiry takes: its status (Expired), its Membership's status (Ended), its
-// badge off the namespace, one Event. Each lag runs from t0 to the watch
-// seeing Expired=True. Everything is deleted again.
+// no operator running, coalitions of its own (deadline an hour away) and a
+// Membership and a charter of each are created, and the member namespaces
+// carry their badges. At t0 a client-go loop as the operator's
+// ServiceAccount, uncapped, with -badge-writes writes in flight, makes for
+// each coalition the writes its expiry takes: its status (Expired), its
+// Membership's status (Ended), its badge off the namespace, one Event, its
+// charter deleted. Each lag runs from t0 to the watch seeing Expired=True.
+// The coalitions and Memberships are deleted again.
 func (b *bench) expiryBaseline(ctx context.Context, namespaces []string) error {
 	n := b.opts.coalitions
 	bt, err := b.newBatch(ctx, "bench-expiry-bare", n, namespaces, func(int) time.Time { return time.Now().Add(time.Hour) })
@@ -353,6 +384,19 @@ func (b *bench) expiryBaseline(ctx context.Context, namespaces []string) error {
 		if _, err := cs.CoreV1().Namespaces().Patch(ctx, ns, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: baselineManager}); err != nil {
 			return err
 		}
+	}
+
+	// And the charter each Membership has, which its end deletes.
+	charterOf := func(i int) *corev1.ConfigMap {
+		return &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: bt.members[i].Namespace,
+			Name:   charter.Name(unionsv1.Reference(bt.coalitions[i])),
+			Labels: map[string]string{unionsv1.ManagedByLabel: unionsv1.ManagedByValue, benchLabel: benchValue}}}
+	}
+	err = parallel(ctx, n, createWorkers, func(ctx context.Context, i int) error {
+		return b.admin.Create(ctx, charterOf(i))
+	})
+	if err != nil {
+		return err
 	}
 
 	done := b.expiries.expect(n)
@@ -398,7 +442,11 @@ func (b *bench) expiryBaseline(ctx context.Context, namespaces []string) error {
 			Note:                msg,
 			Type:                corev1.EventTypeNormal,
 		}, metav1.CreateOptions{})
-		return err
+		if err != nil {
+			return err
+		}
+		cm := charterOf(i)
+		return cs.CoreV1().ConfigMaps(cm.Namespace).Delete(ctx, cm.Name, metav1.DeleteOptions{})
 	})
 	if err != nil {
 		return err
@@ -413,22 +461,15 @@ func (b *bench) expiryBaseline(ctx context.Context, namespaces []string) error {
 	lags := lagsSince(t0, b.expiries.times())
 	b.res.Raw.ExpiryBareLoopP50Seconds = quantile(lags, 0.50)
 	b.res.Raw.ExpiryBareLoopP99Seconds = quantile(lags, 0.99)
-	log.Printf("Bare loop: %d expiries written (4 writes each), lag p50 %.3fs p99 %.3fs max %.3fs",
+	log.Printf("Bare loop: %d expiries written (5 writes each), lag p50 %.3fs p99 %.3fs max %.3fs",
 		n, b.res.Raw.ExpiryBareLoopP50Seconds, b.res.Raw.ExpiryBareLoopP99Seconds, lags[len(lags)-1])
 
-	err = parallel(ctx, n, createWorkers, func(ctx context.Context, i int) error {
-		return client.IgnoreNotFound(b.admin.Delete(ctx, bt.members[i]))
-	})
-	if err != nil {
-		return err
-	}
-	if err := b.admin.DeleteAllOf(ctx, &unionsv1.Coalition{}, client.MatchingLabels{benchLabel: benchValue}); client.IgnoreNotFound(err) != nil {
-		return err
-	}
-	return poll(ctx, 200*time.Millisecond, time.Minute, func(ctx context.Context) (bool, error) {
-		var left unionsv1.CoalitionList
-		err := b.admin.List(ctx, &left, client.MatchingLabels{benchLabel: benchValue}, client.Limit(1))
-		return err == nil && len(left.Items) == 0, err
+	// Nothing holds a finalizer without an operator: each is gone once deleted.
+	return parallel(ctx, n, createWorkers, func(ctx context.Context, i int) error {
+		if err := b.admin.Delete(ctx, bt.members[i]); client.IgnoreNotFound(err) != nil {
+			return err
+		}
+		return client.IgnoreNotFound(b.admin.Delete(ctx, bt.coalitions[i]))
 	})
 }
 

@@ -68,6 +68,10 @@ type options struct {
 	concurrency int
 	badgeWrites int
 	runs        int
+	// scaleBaselines times the bare loop at every scale, not only the
+	// largest; cappedObjects picks the scale of the capped row.
+	scaleBaselines bool
+	cappedObjects  int
 
 	resyncWindow time.Duration
 	expiryLead   time.Duration
@@ -95,9 +99,11 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.burst, "burst", 400, "Client burst of both sides in the capped row.")
 	flag.IntVar(&o.concurrency, "concurrency", 0, "The operator's --concurrency (0: its default).")
 	flag.IntVar(&o.badgeWrites, "badge-writes", 32, "The operator's --badge-writes, and the writes the bare loops keep in flight.")
+	flag.BoolVar(&o.scaleBaselines, "scale-baselines", false, "Time the bare loop at every scale, not only the largest (to compare time per object with the API server's own).")
+	flag.IntVar(&o.cappedObjects, "capped-objects", 1500, "The capped row runs at the first scale of at least this many objects (else the largest).")
 	flag.IntVar(&o.runs, "runs", 1, "Baseline and operator runs (alternating) at the largest scale; the better time of each counts.")
-	flag.DurationVar(&o.resyncWindow, "resync-window", 10*time.Second, "How long a restarted operator is watched for writes after it is ready.")
-	flag.DurationVar(&o.expiryLead, "expiry-lead", 40*time.Second, "How far in the future the coalitions' common deadline lies once they are all Active.")
+	flag.DurationVar(&o.resyncWindow, "resync-window", 5*time.Second, "How long a restarted operator is watched for writes after it is ready.")
+	flag.DurationVar(&o.expiryLead, "expiry-lead", 20*time.Second, "How far in the future, at least, the coalitions' common deadline lies once they are all Active: time to move their deadlines and write their warnings (further if the warnings, a tenth of their life before it, would come later than 8s before it).")
 	flag.StringVar(&o.manager, "manager", "bin/manager", "The operator binary.")
 	flag.StringVar(&o.results, "results", "bench/results.json", "Where the results are written as JSON.")
 	flag.StringVar(&o.plot, "plot", "bench/scaling.png", "Where the plot of time per object and RSS per agent against scale is written (PNG).")
@@ -144,7 +150,12 @@ type scalePoint struct {
 	RSSBytes         int64   `json:"rss_bytes"`
 	PeakRSSBytes     int64   `json:"peak_rss_bytes"`
 	RSSBytesPerAgent float64 `json:"rss_bytes_per_agent"`
-	BadgeWritesPer   float64 `json:"badge_writes_per_object"`
+	// AnonBytesPerAgent counts only the anonymous resident pages, and
+	// HeapInuseBytesPerAgent the Go heap in use, the same way.
+	AnonBytesPerAgent      float64 `json:"rss_anon_bytes_per_agent"`
+	HeapInuseBytesPerAgent float64 `json:"heap_inuse_bytes_per_agent"`
+	Memory                 memory  `json:"memory"`
+	BadgeWritesPer         float64 `json:"badge_writes_per_object"`
 	// CPUPerObjectRatio is the operator's CPU seconds over the baseline's.
 	CPUPerObjectRatio float64 `json:"cpu_per_object_ratio"`
 	AllianceRecPerObj float64 `json:"alliance_reconciles_per_object"`
@@ -229,14 +240,18 @@ type raw struct {
 	OperatorStartSeconds    []float64                     `json:"operator_start_seconds"`
 	Writes                  map[string]writeCounts        `json:"writes"`
 	Resync                  resyncResult                  `json:"resync"`
+	EmptyMemory             memory                        `json:"empty_memory"`
 	PeakRSSPerProcess       []int64                       `json:"peak_rss_bytes_per_process"`
 	Progress                map[string]map[string]float64 `json:"progress_seconds"`
 	CPU                     map[string]cpuUsage           `json:"cpu"`
 	// WatchEvents are the watch events the API server sent for Pods and
 	// Deployments during each run, to all watchers.
-	WatchEvents              map[string]int `json:"watch_events"`
-	Join                     *writeCounts   `json:"join,omitempty"`
-	ExpirySetupSeconds       float64        `json:"expiry_setup_seconds"`
+	WatchEvents        map[string]int `json:"watch_events"`
+	Join               *writeCounts   `json:"join,omitempty"`
+	ExpirySetupSeconds float64        `json:"expiry_setup_seconds"`
+	// ExpiryActivation are the API server's writes while the operator made
+	// the expiry phase's Memberships Active (every writer's), by resource.
+	ExpiryActivation         map[string]int `json:"expiry_activation_writes"`
 	ExpiryLagsSeconds        []float64      `json:"expiry_lags_seconds"`
 	ExpiryBareLoopP50Seconds float64        `json:"expiry_bare_loop_p50_seconds"`
 	ExpiryBareLoopP99Seconds float64        `json:"expiry_bare_loop_p99_seconds"`
@@ -361,11 +376,15 @@ func (b *bench) report(out *os.File) (missed bool) {
 	if len(r.Scales) > 0 {
 		_, _ = fmt.Fprintln(out)
 		w = tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		_, _ = fmt.Fprintln(w, "OBJECTS\tNAMESPACES\tBASELINE\tOPERATOR\tRATIO\tMS/OBJECT\tRSS\tRSS/AGENT\tCPU RATIO\tALLIANCE REC/OBJ")
+		_, _ = fmt.Fprintln(w, "OBJECTS\tNAMESPACES\tBASELINE\tOPERATOR\tRATIO\tMS/OBJECT\tRSS\tRSS/AGENT\tANON/AGENT\tHEAP/AGENT\tCPU RATIO\tALLIANCE REC/OBJ")
 		for _, p := range r.Scales {
-			_, _ = fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%.2f\t%.2f\t%.0f MiB\t%.0f B\t%.2f\t%.4f\n", p.Objects, p.Namespaces,
-				seconds(p.BaselineSeconds), seconds(p.OperatorSeconds), p.Ratio, p.MillisPerObject,
-				float64(p.RSSBytes)/(1<<20), p.RSSBytesPerAgent, p.CPUPerObjectRatio, p.AllianceRecPerObj)
+			base, ratio, cpu := "-", "-", "-"
+			if p.BaselineSeconds > 0 {
+				base, ratio, cpu = seconds(p.BaselineSeconds), fmt.Sprintf("%.2f", p.Ratio), fmt.Sprintf("%.2f", p.CPUPerObjectRatio)
+			}
+			_, _ = fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%.2f\t%.0f MiB\t%.0f B\t%.0f B\t%.0f B\t%s\t%.4f\n", p.Objects, p.Namespaces,
+				base, seconds(p.OperatorSeconds), ratio, p.MillisPerObject,
+				mib(p.RSSBytes), p.RSSBytesPerAgent, p.AnonBytesPerAgent, p.HeapInuseBytesPerAgent, cpu, p.AllianceRecPerObj)
 		}
 		_ = w.Flush()
 	}

@@ -18,6 +18,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"log"
 	"os"
@@ -39,8 +40,45 @@ func (b *bench) recordRSS(op *operatorProcess) int64 {
 	return hwm
 }
 
-// residentSet is a process's resident set now (VmRSS), in bytes.
-func residentSet(pid int) (int64, error) { return procStatus(pid, "VmRSS") }
+// memory is an operator process's memory at one moment: its resident set,
+// split into anonymous pages (the heap, stacks) and file pages (the
+// binary's code and data, which do not grow with the objects it holds), and
+// the Go heap as the process reports it.
+type memory struct {
+	RSS  int64 `json:"rss_bytes"`
+	Anon int64 `json:"rss_anon_bytes"`
+	File int64 `json:"rss_file_bytes"`
+	// HeapInuse is the heap's spans in use (live objects and garbage not
+	// yet swept), HeapAlloc the bytes of allocated objects.
+	HeapInuse int64 `json:"heap_inuse_bytes"`
+	HeapAlloc int64 `json:"heap_alloc_bytes"`
+}
+
+// memoryOf reads an operator's memory now: /proc for the resident set, its
+// metrics for the heap.
+func memoryOf(ctx context.Context, op *operatorProcess) (memory, error) {
+	var m memory
+	var err error
+	for field, into := range map[string]*int64{"VmRSS": &m.RSS, "RssAnon": &m.Anon, "RssFile": &m.File} {
+		if *into, err = procStatus(op.pid(), field); err != nil {
+			return m, err
+		}
+	}
+	metrics, err := op.scrape(ctx)
+	if err != nil {
+		return m, err
+	}
+	m.HeapInuse = int64(metrics.sum("go_memstats_heap_inuse_bytes", nil))
+	m.HeapAlloc = int64(metrics.sum("go_memstats_heap_alloc_bytes", nil))
+	return m, nil
+}
+
+func (m memory) String() string {
+	return fmt.Sprintf("RSS %.1f MiB (anonymous %.1f, file %.1f), heap in use %.1f MiB, allocated %.1f MiB",
+		mib(m.RSS), mib(m.Anon), mib(m.File), mib(m.HeapInuse), mib(m.HeapAlloc))
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
 // procStatus reads a size field ("VmRSS", "VmHWM") of /proc/<pid>/status,
 // in bytes.

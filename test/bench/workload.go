@@ -210,9 +210,11 @@ func (b *bench) count(kind string) int {
 	return n
 }
 
-// removeObjects deletes every union and namespace the bench made and waits
-// until the namespaces are gone.
-func (b *bench) removeObjects(ctx context.Context) error {
+// removeObjects deletes every union and namespace the bench made, the Pods
+// first, and, with waitGone, waits until the namespaces are gone; without,
+// it returns once their deletion is asked for and leaves the rest to the
+// namespace controller (a later run waits for what is still terminating).
+func (b *bench) removeObjects(ctx context.Context, waitGone bool) error {
 	sel := client.MatchingLabels{benchLabel: benchValue}
 	for _, list := range []client.ObjectList{&unionsv1.CoalitionList{}, &unionsv1.AllianceList{}} {
 		if err := b.admin.List(ctx, list, sel); err != nil {
@@ -251,10 +253,15 @@ func (b *bench) removeObjects(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	log.Printf("Pods deleted after %s", time.Since(start).Round(time.Millisecond))
 	for i := range nsList.Items {
 		if err := b.admin.Delete(ctx, &nsList.Items[i]); client.IgnoreNotFound(err) != nil {
 			return err
 		}
+	}
+	if !waitGone {
+		log.Printf("Namespaces' deletion asked for; the namespace controller finishes it in the background")
+		return nil
 	}
 	err = poll(ctx, time.Second, 5*time.Minute, func(ctx context.Context) (bool, error) {
 		var left corev1.NamespaceList

@@ -69,11 +69,20 @@ func (b *bench) countWrites(ctx context.Context, op *operatorProcess) (counters,
 	for _, s := range m.named("controller_runtime_reconcile_total") {
 		c.reconciles[s.labels["controller"]] += int(s.value)
 	}
-	api, err := b.apiserverMetrics(ctx)
-	if err != nil {
+	if c.apiserver, c.badge, err = b.apiserverWrites(ctx); err != nil {
 		return counters{}, err
 	}
-	c.apiserver = map[string]int{}
+	return c, nil
+}
+
+// apiserverWrites are the API server's write requests so far by verb and
+// resource, and those that reached agent objects or Namespaces.
+func (b *bench) apiserverWrites(ctx context.Context) (map[string]int, int, error) {
+	api, err := b.apiserverMetrics(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	writes, badge := map[string]int{}, 0
 	for _, s := range api.named("apiserver_request_total") {
 		l := s.labels
 		switch l["verb"] {
@@ -82,14 +91,14 @@ func (b *bench) countWrites(ctx context.Context, op *operatorProcess) (counters,
 			if l["subresource"] != "" {
 				key += "/" + l["subresource"]
 			}
-			c.apiserver[key] += int(s.value)
+			writes[key] += int(s.value)
 		}
 		if (l["verb"] == "APPLY" || l["verb"] == "PATCH") && l["subresource"] == "" &&
 			(l["resource"] == "pods" || l["resource"] == "deployments" || l["resource"] == "namespaces") {
-			c.badge += int(s.value)
+			badge += int(s.value)
 		}
 	}
-	return c, nil
+	return writes, badge, nil
 }
 
 // since is the difference of two counts, per badged object.
