@@ -278,7 +278,7 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 	if err != nil {
 		return nil, err
 	}
-	run.writes = after.since(before, 0, len(b.objects)+len(b.namespaces))
+	run.writes = after.since(before, len(b.objects)+len(b.namespaces))
 	b.res.Raw.Writes[runKey] = run.writes
 	log.Printf("Operator %s: %d write requests (%v), %d reached badged objects; %.3f and %.3f per object; reconciles %v",
 		key, run.writes.OperatorWrites, run.writes.OperatorByMethod, run.writes.BadgeWrites, run.writes.OperatorPerObject, run.writes.BadgePerObject, run.writes.Reconciles)

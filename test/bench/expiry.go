@@ -231,7 +231,7 @@ func (b *bench) expiry(ctx context.Context) error {
 	}
 	if after, _, err := b.apiserverWrites(ctx); err == nil {
 		// What making them Active took: a report, not a target.
-		w := counters{apiserver: after}.since(counters{apiserver: activationStart}, 0, len(singles.members)+len(all.members))
+		w := counters{apiserver: after}.since(counters{apiserver: activationStart}, len(singles.members)+len(all.members))
 		b.res.Raw.ExpiryActivation = w.APIServerWrites
 		log.Printf("Making %d Memberships Active took the API server %v", len(singles.members)+len(all.members), w.APIServerWrites)
 	}
@@ -273,7 +273,7 @@ func (b *bench) expiry(ctx context.Context) error {
 		return err
 	}
 	if after, err := b.countWrites(ctx, op); err == nil {
-		w := after.since(before, 0, b.opts.coalitions)
+		w := after.since(before, b.opts.coalitions)
 		b.res.Raw.ExpiryOperator = &w
 		b.res.ExpiryWritesPerCoalition = round(w.OperatorPerObject, 3)
 		log.Printf("Operator during expiry: %d write requests %v, reconciles %v", w.OperatorWrites, w.OperatorByMethod, w.Reconciles)
@@ -542,7 +542,7 @@ func (b *bench) join(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	w := after.since(before, 0, 1)
+	w := after.since(before, 1)
 	b.res.Raw.Join = &w
 	// The newcomer's own reconciles (its admission, its charter, its
 	// status) are not the others'.

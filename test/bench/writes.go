@@ -31,9 +31,8 @@ import (
 // writeMethods are the HTTP methods of write requests.
 var writeMethods = []string{"POST", "PUT", "PATCH", "DELETE"}
 
-// writeCounts are the write requests of one convergence run.
+// writeCounts are the write requests of one measurement.
 type writeCounts struct {
-	Run int `json:"run"`
 	// OperatorByMethod is the operator's own count
 	// (rest_client_requests_total by method, every status code).
 	OperatorByMethod map[string]int `json:"operator_by_method"`
@@ -102,8 +101,8 @@ func (b *bench) apiserverWrites(ctx context.Context) (map[string]int, int, error
 }
 
 // since is the difference of two counts, per badged object.
-func (c counters) since(before counters, run, objects int) writeCounts {
-	w := writeCounts{Run: run, OperatorByMethod: map[string]int{}, BadgeWrites: c.badge - before.badge, Reconciles: map[string]int{}}
+func (c counters) since(before counters, objects int) writeCounts {
+	w := writeCounts{OperatorByMethod: map[string]int{}, BadgeWrites: c.badge - before.badge, Reconciles: map[string]int{}}
 	w.APIServerWrites = map[string]int{}
 	for k, n := range c.apiserver {
 		if d := n - before.apiserver[k]; d != 0 {
