@@ -55,17 +55,19 @@ var _ = Describe("Membership and badges", func() {
 		Eventually(labelsOf(p)).Should(HaveKeyWithValue(badgeKey(ref), "member"))
 		Eventually(namespaceLabels(ns)).Should(HaveKeyWithValue(badgeKey(ref), "member"))
 
-		By("the Membership is Ready, as kubectl wait --for=condition=Ready expects")
+		By("the Membership is Ready once it has seen its badges land, as kubectl wait --for=condition=Ready expects")
 		got := &unionsv1.Membership{}
-		Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(m), got)).To(Succeed())
-		Expect(got.Status.Badge).To(Equal(badgeKey(ref) + "=member"))
-		Expect(got.Status.Agents).To(Equal([]string{"planner"}))
-		Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
-		Expect(got.Status.Conditions).To(ContainElement(And(
-			HaveField("Type", unionsv1.ConditionReady),
-			HaveField("Status", metav1.ConditionTrue),
-			HaveField("ObservedGeneration", got.Generation),
-		)))
+		Eventually(func(g Gomega) {
+			g.Expect(k8sClient.Get(ctx, client.ObjectKeyFromObject(m), got)).To(Succeed())
+			g.Expect(got.Status.Badge).To(Equal(badgeKey(ref) + "=member"))
+			g.Expect(got.Status.Agents).To(Equal([]string{"planner"}))
+			g.Expect(got.Status.ObservedGeneration).To(Equal(got.Generation))
+			g.Expect(got.Status.Conditions).To(ContainElement(And(
+				HaveField("Type", unionsv1.ConditionReady),
+				HaveField("Status", metav1.ConditionTrue),
+				HaveField("ObservedGeneration", got.Generation),
+			)))
+		}).Should(Succeed())
 
 		By("the charter is in the namespace, owned by the Membership")
 		cm := &corev1.ConfigMap{}
