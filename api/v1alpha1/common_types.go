@@ -245,8 +245,9 @@ type UnionStatus struct {
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
 
 	// members lists the Memberships that name this union (at most 100; see memberCount).
-	// Once the union has ended, each is listed Ended (but one Rejected on other
-	// grounds) at once, as its Membership is about to record.
+	// Once the union has ended (a coalition's deadline or dissolution, a
+	// federation's dissolution), each but a Rejected one is listed Ended at
+	// once, as its Membership is about to record.
 	// +optional
 	// +listType=map
 	// +listMapKey=namespace

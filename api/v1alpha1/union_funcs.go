@@ -193,25 +193,15 @@ func TimePtr(t time.Time) *metav1.Time {
 // IsBadgeKey reports whether a label key is a badge key:
 // <coalition|alliance|federation>.unions.kos.dev/<union-name>.
 func IsBadgeKey(key string) bool {
-	_, ok := BadgeKind(key)
-	return ok
-}
-
-// BadgeKind is the kind of union a badge key names, if key is one.
-func BadgeKind(key string) (UnionKind, bool) {
 	prefix, name, ok := strings.Cut(key, "/")
 	if !ok || name == "" {
-		return "", false
+		return false
 	}
 	switch prefix {
-	case "coalition." + BadgeDomain:
-		return KindCoalition, true
-	case "alliance." + BadgeDomain:
-		return KindAlliance, true
-	case "federation." + BadgeDomain:
-		return KindFederation, true
+	case "coalition." + BadgeDomain, "alliance." + BadgeDomain, "federation." + BadgeDomain:
+		return true
 	}
-	return "", false
+	return false
 }
 
 // SpecTerms are the terms a Membership asks for.

@@ -31,10 +31,11 @@ const operatorAnnotations = "unions.kos.dev/"
 // slimMetadata keeps, of an object cached metadata-only (agents, Namespaces),
 // what the operator reads: no managedFields, no generateName, no annotation
 // but its own (a kubectl last-applied-configuration alone can be kilobytes),
-// and one copy of each namespace, label key, label value and owner kind,
-// which thousands of agents share (a value equal to the object's name, unique
-// to it, shares the name's bytes instead). Other objects lose their
-// managedFields only.
+// and shared copies of namespaces, label keys and values and owner kinds,
+// which thousands of agents repeat (interned: the objects decoded between
+// two garbage collections share one copy; a value equal to the object's
+// name, unique to it, shares the name's bytes instead). Other objects lose
+// their managedFields only.
 func slimMetadata(obj any) (any, error) {
 	m, ok := obj.(*metav1.PartialObjectMetadata)
 	if !ok {
@@ -77,7 +78,9 @@ func slimMetadata(obj any) (any, error) {
 // stripManagedFields is controller-runtime's transform for the other objects.
 var stripManagedFields = cache.TransformStripManagedFields()
 
-// intern returns the one shared copy of s.
+// intern returns unique's canonical copy of s. No handle is kept, so unique
+// may drop its entry at a garbage collection: the strings already shared
+// stay shared, and later objects share a new copy.
 func intern(s string) string {
 	if s == "" {
 		return s

@@ -19,7 +19,6 @@ package watches
 import (
 	"context"
 	"maps"
-	"slices"
 
 	"k8s.io/client-go/util/workqueue"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -40,10 +39,8 @@ type AgentChange struct {
 	// spec (generation) nor its labels: only its status or annotations.
 	StatusOnly bool
 	// BadgesOnly is set for an update that changed the object's badges and
-	// nothing else of its spec, labels, status or annotations; BadgeKinds
-	// are then the kinds of union whose badges changed.
+	// nothing else of its spec (generation), own labels or annotations.
 	BadgesOnly bool
-	BadgeKinds []unionsv1.UnionKind
 }
 
 // AgentEvents is the handler of an agent kind's events: creations,
@@ -65,38 +62,12 @@ func AgentEvents(kind string, toRequests func(context.Context, AgentChange) []re
 			statusOnly := sameSpec && maps.Equal(old.GetLabels(), obj.GetLabels())
 			badgesOnly := sameSpec && !statusOnly && sameOwnLabels(old.GetLabels(), obj.GetLabels()) &&
 				maps.Equal(old.GetAnnotations(), obj.GetAnnotations())
-			c := AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly, BadgesOnly: badgesOnly}
-			if badgesOnly {
-				c.BadgeKinds = badgeKindsChanged(old.GetLabels(), obj.GetLabels())
-			}
-			add(ctx, c, q)
+			add(ctx, AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly, BadgesOnly: badgesOnly}, q)
 		},
 		DeleteFunc: func(ctx context.Context, e event.DeleteEvent, q workqueue.TypedRateLimitingInterface[reconcile.Request]) {
 			add(ctx, AgentChange{Kind: kind, Object: e.Object}, q)
 		},
 	}
-}
-
-// badgeKindsChanged are the kinds of union whose badges differ between two
-// label sets.
-func badgeKindsChanged(old, cur map[string]string) []unionsv1.UnionKind {
-	var kinds []unionsv1.UnionKind
-	note := func(key string) {
-		if k, ok := unionsv1.BadgeKind(key); ok && !slices.Contains(kinds, k) {
-			kinds = append(kinds, k)
-		}
-	}
-	for k, v := range cur {
-		if was, ok := old[k]; !ok || was != v {
-			note(k)
-		}
-	}
-	for k := range old {
-		if _, ok := cur[k]; !ok {
-			note(k)
-		}
-	}
-	return kinds
 }
 
 // sameOwnLabels reports whether two label sets are equal once badges are

@@ -17,39 +17,8 @@ limitations under the License.
 package watches
 
 import (
-	"slices"
 	"testing"
-
-	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 )
-
-func TestBadgeKindsChanged(t *testing.T) {
-	const (
-		alliance   = "alliance.unions.kos.dev/defenders"
-		federation = "federation.unions.kos.dev/realm"
-	)
-	cases := []struct {
-		name     string
-		old, cur map[string]string
-		want     []unionsv1.UnionKind
-	}{
-		{"a badge added", map[string]string{"app": "planner"}, map[string]string{"app": "planner", alliance: "member"}, []unionsv1.UnionKind{unionsv1.KindAlliance}},
-		{"a badge removed", map[string]string{federation: "member"}, nil, []unionsv1.UnionKind{unionsv1.KindFederation}},
-		{"a role changed", map[string]string{alliance: "member"}, map[string]string{alliance: "council"}, []unionsv1.UnionKind{unionsv1.KindAlliance}},
-		{"two kinds", map[string]string{alliance: "member"}, map[string]string{federation: "member"}, []unionsv1.UnionKind{unionsv1.KindAlliance, unionsv1.KindFederation}},
-		{"a look-alike key is no badge", nil, map[string]string{"team.unions.kos.dev/realm": "x", "federation.unions.kos.dev": "x"}, nil},
-		{"nothing changed", map[string]string{alliance: "member"}, map[string]string{alliance: "member"}, nil},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got := badgeKindsChanged(tc.old, tc.cur)
-			slices.Sort(got)
-			if !slices.Equal(got, tc.want) {
-				t.Errorf("badgeKindsChanged = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
 
 func TestSameOwnLabels(t *testing.T) {
 	const badge = "alliance.unions.kos.dev/defenders"

@@ -18,7 +18,6 @@ package federation
 
 import (
 	"context"
-	"slices"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -117,11 +116,9 @@ func (k Kind) related(ctx context.Context, o client.Object) []reconcile.Request 
 
 // ofAgent maps an agent object's change to the federations of its
 // namespace. A Pod a workload controls matters to none (it is judged through
-// its workload), nor does a change of status alone, nor one of other unions'
-// badges alone (compliance judges the agents badged for the federation).
+// its workload), nor does a change of status alone.
 func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Request {
-	if c.StatusOnly || c.Kind == "Pod" && !standards.Judged(c.Kind, c.Object) ||
-		c.BadgesOnly && !slices.Contains(c.BadgeKinds, unionsv1.KindFederation) {
+	if c.StatusOnly || c.Kind == "Pod" && !standards.Judged(c.Kind, c.Object) {
 		return nil
 	}
 	var out []reconcile.Request

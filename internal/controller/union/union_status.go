@@ -26,13 +26,16 @@ import (
 // MaxListed bounds the members a union's status lists.
 const MaxListed = 100
 
-// Summarize reports the Memberships naming a union: one entry per Membership
-// (badged members first, then by namespace; at most MaxListed), the number
-// of badged members and of their badged agents. Once the union has ended
-// (ended), every Membership is reported Ended but those Rejected on other
-// grounds, as its own reconcile is about to record (admission decides Ended
-// for an ended union before anything else): the union's status tells of its
-// end in one write rather than once more as each Membership follows.
+// Summarize reports the Memberships naming a union: one entry per namespace
+// (its badged Membership if any, else one not Rejected, as a second
+// Membership of a namespace is a Duplicate; badged members first, then by
+// namespace; at most MaxListed), the number of badged members and of their
+// badged agents. Once the union has ended (ended: a coalition's deadline or
+// dissolution, a federation's dissolution), every Membership is reported
+// Ended but those Rejected, as its own reconcile is about to record
+// (admission decides Ended for an ended union after its rejections): the
+// union's status tells of its end in one write rather than once more as
+// each Membership follows.
 func Summarize(ms []unionsv1.Membership, ended bool) (members []unionsv1.MemberStatus, memberCount, agentCount int32) {
 	byNamespace := map[string]int{}
 	for i := range ms {
@@ -51,10 +54,8 @@ func Summarize(ms []unionsv1.Membership, ended bool) (members []unionsv1.MemberS
 			entry.Role = unionsv1.RoleMember
 			entry.Since = m.Status.ActiveSince
 		}
-		// One entry per namespace (a second Membership is a Duplicate): the
-		// badged one if any.
 		if j, seen := byNamespace[m.Namespace]; seen {
-			if entry.Standing.Badged() {
+			if rank(entry.Standing) > rank(members[j].Standing) {
 				members[j] = entry
 			}
 			continue
@@ -72,6 +73,18 @@ func Summarize(ms []unionsv1.Membership, ended bool) (members []unionsv1.MemberS
 		return cmp.Compare(a.Namespace, b.Namespace)
 	})
 	return members[:min(len(members), MaxListed)], memberCount, agentCount
+}
+
+// rank orders the standings of one namespace's Memberships for its entry:
+// badged, then any other but Rejected, then Rejected.
+func rank(s unionsv1.Standing) int {
+	switch {
+	case s.Badged():
+		return 2
+	case s != unionsv1.StandingRejected:
+		return 1
+	}
+	return 0
 }
 
 // Badged reports whether a Membership naming the union, not being deleted,

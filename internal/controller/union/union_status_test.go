@@ -73,10 +73,10 @@ func TestSummarizeEnded(t *testing.T) {
 	deleting := membership("team-z", "gone", unionsv1.StandingActive, 9)
 	deleting.DeletionTimestamp = &metav1.Time{}
 	ms := []unionsv1.Membership{
+		membership("team-a", "dup", unionsv1.StandingRejected, 0), // listed first: the member still shows
 		membership("team-a", "a", unionsv1.StandingActive, 3),
 		membership("team-b", "a", unionsv1.StandingCoolingOff, 2),
 		membership("team-c", "a", unionsv1.StandingPending, 0),
-		membership("team-a", "dup", unionsv1.StandingRejected, 0),
 		membership("team-d", "a", unionsv1.StandingRejected, 0),
 		deleting,
 	}
