@@ -173,6 +173,12 @@ func (s Standing) Badged() bool {
 	return s == StandingActive || s == StandingCoolingOff
 }
 
+// Badged reports whether a Membership carries its union's badges as it
+// last recorded: a badged standing, and not being deleted.
+func (m *Membership) Badged() bool {
+	return m.DeletionTimestamp == nil && m.Status.Standing.Badged()
+}
+
 // TimeOf returns the time of a metav1.Time pointer, or the zero time for nil.
 func TimeOf(t *metav1.Time) time.Time {
 	if t == nil {

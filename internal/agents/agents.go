@@ -106,3 +106,25 @@ func (s Selector) Select(objects []metav1.Object) []string {
 	slices.Sort(out)
 	return out
 }
+
+// SameOwnLabels reports whether two label sets are equal once badges are
+// set aside, as a Selector reads them (without copying either: it runs for
+// every agent event).
+func SameOwnLabels(a, b map[string]string) bool {
+	own := 0
+	for k, v := range a {
+		if unionsv1.IsBadgeKey(k) {
+			continue
+		}
+		own++
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	for k := range b {
+		if !unionsv1.IsBadgeKey(k) {
+			own--
+		}
+	}
+	return own == 0
+}

@@ -94,3 +94,30 @@ func TestNewSelectorRejectsInvalid(t *testing.T) {
 		t.Fatal("NewSelector accepted an invalid operator")
 	}
 }
+
+func TestSameOwnLabels(t *testing.T) {
+	const badge = "alliance.unions.kos.dev/defenders"
+	cases := []struct {
+		name string
+		a, b map[string]string
+		want bool
+	}{
+		{"both empty", nil, map[string]string{}, true},
+		{"a badge added", map[string]string{"app": "planner"}, map[string]string{"app": "planner", badge: "member"}, true},
+		{"a badge alone, either side", map[string]string{badge: "member"}, nil, true},
+		{"a value changed", map[string]string{"app": "planner"}, map[string]string{"app": "critic"}, false},
+		{"a label added", map[string]string{"app": "planner"}, map[string]string{"app": "planner", "tier": "core"}, false},
+		{"a label removed behind a badge", map[string]string{"app": "planner", "tier": "core"}, map[string]string{"app": "planner", badge: "member"}, false},
+		{"a look-alike key is a label", nil, map[string]string{"team.unions.kos.dev/x": "y"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := SameOwnLabels(tc.a, tc.b); got != tc.want {
+				t.Errorf("SameOwnLabels(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+			}
+			if got := SameOwnLabels(tc.b, tc.a); got != tc.want {
+				t.Errorf("SameOwnLabels(%v, %v) = %v, want %v (reversed)", tc.b, tc.a, got, tc.want)
+			}
+		})
+	}
+}

@@ -111,7 +111,7 @@ func NewBody(o Observed) (Body, error) {
 	seen := map[string]bool{}
 	for i := range ms {
 		m := &ms[i]
-		if m.DeletionTimestamp != nil || !m.Status.Standing.Badged() || seen[m.Namespace] {
+		if !m.Badged() || seen[m.Namespace] {
 			continue
 		}
 		seen[m.Namespace] = true

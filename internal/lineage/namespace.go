@@ -74,7 +74,7 @@ func PlanNamespace(ctx context.Context, c client.Reader, namespace string) (Name
 			continue
 		}
 		_, carried := ns.Labels[badge.Key(m.Spec.Union)]
-		member := m.Status.Standing.Badged() && m.DeletionTimestamp == nil
+		member := m.Badged()
 		if !member && !carried || ns.DeletionTimestamp != nil {
 			continue
 		}

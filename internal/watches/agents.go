@@ -26,7 +26,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
-	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agents"
 )
 
 // AgentChange is one event of an agent object, as the unions that judge or
@@ -60,7 +60,7 @@ func AgentEvents(kind string, toRequests func(context.Context, AgentChange) []re
 			old, obj := e.ObjectOld, e.ObjectNew
 			sameSpec := old.GetGeneration() == obj.GetGeneration()
 			statusOnly := sameSpec && maps.Equal(old.GetLabels(), obj.GetLabels())
-			badgesOnly := sameSpec && !statusOnly && sameOwnLabels(old.GetLabels(), obj.GetLabels()) &&
+			badgesOnly := sameSpec && !statusOnly && agents.SameOwnLabels(old.GetLabels(), obj.GetLabels()) &&
 				maps.Equal(old.GetAnnotations(), obj.GetAnnotations())
 			add(ctx, AgentChange{Kind: kind, Object: obj, StatusOnly: statusOnly, BadgesOnly: badgesOnly}, q)
 		},
@@ -68,25 +68,4 @@ func AgentEvents(kind string, toRequests func(context.Context, AgentChange) []re
 			add(ctx, AgentChange{Kind: kind, Object: e.Object}, q)
 		},
 	}
-}
-
-// sameOwnLabels reports whether two label sets are equal once badges are
-// set aside (without copying either: it runs for every agent event).
-func sameOwnLabels(a, b map[string]string) bool {
-	own := 0
-	for k, v := range a {
-		if unionsv1.IsBadgeKey(k) {
-			continue
-		}
-		own++
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	for k := range b {
-		if !unionsv1.IsBadgeKey(k) {
-			own--
-		}
-	}
-	return own == 0
 }

@@ -33,6 +33,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
+	"github.com/kos-dev/union-operator/internal/agents"
 )
 
 // ToUnion maps the objects that name a union of kind (Memberships,
@@ -133,6 +134,6 @@ func StandingChanged() predicate.Predicate {
 // wakes none of those who judge agents by their Memberships' terms.
 func OwnLabelsChanged() predicate.Predicate {
 	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
-		return !sameOwnLabels(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels())
+		return !agents.SameOwnLabels(e.ObjectOld.GetLabels(), e.ObjectNew.GetLabels())
 	}}
 }

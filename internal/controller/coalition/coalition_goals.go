@@ -122,7 +122,7 @@ func (k Kind) reconcileGoals(ctx context.Context, sc *scope) error {
 func activeNamespaces(ms []unionsv1.Membership) map[string]bool {
 	out := map[string]bool{}
 	for _, m := range ms {
-		if m.Status.Standing.Badged() && m.DeletionTimestamp == nil {
+		if m.Badged() {
 			out[m.Namespace] = true
 		}
 	}

@@ -118,7 +118,7 @@ func (k Kind) federationGrants(ctx context.Context, namespace string, self *unio
 	}
 	var grants []badge.Grant
 	for _, m := range ms {
-		if !m.Status.Standing.Badged() || m.DeletionTimestamp != nil {
+		if !m.Badged() {
 			continue
 		}
 		if m.Spec.Union.Name == self.Name {

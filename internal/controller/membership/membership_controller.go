@@ -169,7 +169,7 @@ func (r *Reconciler) observe(ctx context.Context, m *unionsv1.Membership) (*scop
 	// A member of a union that takes a treaty to leave stays a member while
 	// its Membership stands: only a treaty, an expulsion or the union's end
 	// end it, not a change of invitation.
-	s.facts.Member = s.union != nil && unionsv1.NeedsTreaty(s.union) && m.Status.Standing.Badged() && m.DeletionTimestamp == nil
+	s.facts.Member = s.union != nil && unionsv1.NeedsTreaty(s.union) && m.Badged()
 
 	siblings, err := index.MembershipsOf(ctx, r, m.Spec.Union)
 	if err != nil {

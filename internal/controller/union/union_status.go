@@ -87,13 +87,16 @@ func rank(s unionsv1.Standing) int {
 	return 0
 }
 
-// Badged reports whether a Membership naming the union, not being deleted,
-// still records a badged standing: its own reconcile has not yet followed
-// the union's end.
+// Badged reports whether a Membership naming the union still records a
+// badged standing (Membership.Badged): its own reconcile has not yet
+// followed the union's end.
 func Badged(ms []unionsv1.Membership) bool {
-	return slices.ContainsFunc(ms, func(m unionsv1.Membership) bool {
-		return m.DeletionTimestamp == nil && m.Status.Standing.Badged()
-	})
+	for i := range ms {
+		if ms[i].Badged() {
+			return true
+		}
+	}
+	return false
 }
 
 // MemberChanges returns the namespaces that became badged members and those
