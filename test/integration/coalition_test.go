@@ -40,9 +40,54 @@ import (
 	"github.com/kos-dev/union-operator/internal/charter"
 	"github.com/kos-dev/union-operator/internal/controller/coalition"
 	"github.com/kos-dev/union-operator/internal/goalwatch"
+	"github.com/kos-dev/union-operator/internal/operator"
 )
 
 var _ = Describe("Coalition", func() {
+	It("reports its members Ended in the very status write that says it expired", func() {
+		ns := newNamespace(nil)
+		name := uniqueName("ended-view")
+		ref := coalitionRefTo(name)
+		agentDeployment(ns, "planner", nil)
+		c := newCoalitionOf(name, []string{ns}, func(c *unionsv1.Coalition) {
+			c.Spec.Duration = &metav1.Duration{Duration: lifetimeOnClock(time.Hour)}
+		})
+		m := newMembership(ns, "join", ref)
+		Eventually(standing(m)).Should(Equal(unionsv1.StandingActive))
+		Eventually(func(g Gomega) {
+			g.Expect(getCoalition(g, name).Status.MemberCount).To(BeEquivalentTo(1))
+		}).Should(Succeed())
+
+		By("watching the coalition from before its deadline")
+		wc, err := client.NewWithWatch(adminCfg, client.Options{Scheme: operator.NewScheme()})
+		Expect(err).NotTo(HaveOccurred())
+		w, err := wc.Watch(ctx, &unionsv1.CoalitionList{}, client.MatchingFields{"metadata.name": name})
+		Expect(err).NotTo(HaveOccurred())
+		defer w.Stop()
+
+		By("stepping the clock past the deadline: the first Expired status already counts no member")
+		clk.SetTo(c.CreationTimestamp.Add(c.Spec.Duration.Duration).Add(time.Second))
+		var first *unionsv1.Coalition
+		Eventually(func() bool {
+			for {
+				select {
+				case e := <-w.ResultChan():
+					if cur, ok := e.Object.(*unionsv1.Coalition); ok && cur.Status.Phase == unionsv1.CoalitionExpired {
+						first = cur
+						return true
+					}
+				default:
+					return false
+				}
+			}
+		}).Should(BeTrue())
+		Expect(first.Status.MemberCount).To(BeZero())
+		Expect(first.Status.AgentCount).To(BeZero())
+		Expect(first.Status.Members).To(ConsistOf(And(
+			HaveField("Namespace", ns), HaveField("Standing", unionsv1.StandingEnded))))
+		Eventually(standing(m)).Should(Equal(unionsv1.StandingEnded))
+	})
+
 	It("expires exactly at its deadline after a warning, and renews when the deadline moves later", func() {
 		nsA, nsB := newNamespace(nil), newNamespace(nil)
 		name := uniqueName("expiry")
