@@ -105,8 +105,12 @@ func (b *bench) measureEmpty(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.res.EmptyRSSBytes, b.res.Raw.EmptyMemory = mem.RSS, mem
-	log.Printf("Empty operator: %s", mem)
+	settled, err := settledMemoryOf(ctx, op)
+	if err != nil {
+		return err
+	}
+	b.res.EmptyRSSBytes, b.res.Raw.EmptyMemory, b.res.Raw.EmptyMemorySettled = settled.RSS, mem, settled
+	log.Printf("Empty operator: %s; settled: %s", mem, settled)
 	return nil
 }
 
@@ -139,12 +143,14 @@ func (b *bench) measureScale(ctx context.Context, runs int, withBaseline bool) (
 	badged := len(b.objects) + len(b.namespaces)
 	p.OperatorSeconds = bestOp.seconds
 	p.MillisPerObject = round(p.OperatorSeconds*1000/float64(len(b.objects)), 3)
-	p.RSSBytes, p.PeakRSSBytes, p.Memory = bestOp.mem.RSS, bestOp.peakRSS, bestOp.mem
-	empty := b.res.Raw.EmptyMemory
+	p.RSSBytes, p.PeakRSSBytes, p.Memory, p.MemorySettled = bestOp.settled.RSS, bestOp.peakRSS, bestOp.mem, bestOp.settled
 	perAgent := func(now, empty int64) float64 { return round(float64(now-empty)/float64(len(b.objects)), 0) }
-	p.RSSBytesPerAgent = perAgent(p.RSSBytes, empty.RSS)
-	p.AnonBytesPerAgent = perAgent(p.Memory.Anon, empty.Anon)
-	p.HeapInuseBytesPerAgent = perAgent(p.Memory.HeapInuse, empty.HeapInuse)
+	empty, settled := b.res.Raw.EmptyMemory, b.res.Raw.EmptyMemorySettled
+	p.RSSBytesPerAgent = perAgent(p.MemorySettled.RSS, settled.RSS)
+	p.AnonBytesPerAgent = perAgent(p.MemorySettled.Anon, settled.Anon)
+	p.HeapInuseBytesPerAgent = perAgent(p.MemorySettled.HeapInuse, settled.HeapInuse)
+	p.AsFoundRSSBytesPerAgent = perAgent(p.Memory.RSS, empty.RSS)
+	p.AsFoundAnonBytesPerAgent = perAgent(p.Memory.Anon, empty.Anon)
 	p.BadgeWritesPer = bestOp.writes.BadgePerObject
 	p.AllianceRecPerObj = round(float64(bestOp.writes.Reconciles["Alliance"])/float64(badged), 4)
 	if bestBase != nil {
@@ -206,10 +212,12 @@ func round(x float64, digits int) float64 {
 // convergenceRun is what one operator run measured.
 type convergenceRun struct {
 	seconds float64
-	mem     memory
-	peakRSS int64
-	writes  writeCounts
-	cpu     cpuUsage
+	// mem is the memory once idle after the run, settled that after a
+	// collection (settledMemoryOf).
+	mem, settled memory
+	peakRSS      int64
+	writes       writeCounts
+	cpu          cpuUsage
 }
 
 // convergence times one operator run: a fresh operator process with the
@@ -238,6 +246,9 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 
 	g := b.track.expect(badge.Key(ref), string(unionsv1.RoleMember), true)
 	events0 := b.watchEvents(ctx)
+	if b.opts.cpuProfile != "" && key == fmt.Sprintf("%d-uncapped", b.opts.scales[len(b.opts.scales)-1]) {
+		go op.cpuProfile(ctx, b.opts.cpuProfile, 30*time.Second)
+	}
 	cpu0 := b.cpuSample()
 	t0 := time.Now()
 	alliance := &unionsv1.Alliance{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{benchLabel: benchValue}}}
@@ -285,7 +296,10 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 	if run.mem, err = memoryOf(ctx, op); err != nil {
 		return nil, err
 	}
-	log.Printf("Operator %s: %s", key, run.mem)
+	if run.settled, err = settledMemoryOf(ctx, op); err != nil {
+		return nil, err
+	}
+	log.Printf("Operator %s: %s; settled: %s", key, run.mem, run.settled)
 	run.peakRSS = b.recordRSS(op)
 	return run, nil
 }

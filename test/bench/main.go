@@ -83,6 +83,7 @@ type options struct {
 	metricsPort int
 	pprofAddr   string
 	opPprof     string
+	cpuProfile  string
 	keep        bool
 	strict      bool
 	// phases are the measurements to make (all by default).
@@ -110,7 +111,8 @@ func parseFlags() (options, error) {
 	flag.IntVar(&o.probePort, "probe-port", 18101, "Health probe port of the operator the bench runs.")
 	flag.IntVar(&o.metricsPort, "metrics-port", 18102, "Metrics port (plain HTTP) of the operator the bench runs.")
 	flag.StringVar(&o.pprofAddr, "pprof", "", "Serve the bench's own net/http/pprof on this address (e.g. 127.0.0.1:6060).")
-	flag.StringVar(&o.opPprof, "operator-pprof", "", "Have the operators the bench runs serve net/http/pprof on this address (--pprof-bind-address).")
+	flag.StringVar(&o.opPprof, "operator-pprof", "127.0.0.1:18103", "Where the operators the bench runs serve net/http/pprof (--pprof-bind-address): the bench asks it for a garbage collection before it reads their settled memory, and profiles can be taken from it.")
+	flag.StringVar(&o.cpuProfile, "operator-cpu-profile", "", "Write a CPU profile of the operator's first 30 s of convergence at the largest scale to this file.")
 	flag.BoolVar(&o.keep, "keep", false, "Leave the namespaces and unions the bench made in place.")
 	flag.BoolVar(&o.strict, "strict", false, "Exit 1 when a target is missed.")
 	phases := flag.String("phases", strings.Join(allPhases, ","), "Measurements to make, comma-separated (for investigations; the targets need all).")
@@ -144,9 +146,9 @@ type scalePoint struct {
 	// MillisPerObject is the operator's time per badged object.
 	MillisPerObject float64 `json:"operator_ms_per_object"`
 	Ratio           float64 `json:"convergence_ratio"`
-	// RSSBytes is the operator's resident set once idle after badging,
-	// RSSBytesPerAgent that above the empty operator's, per cached agent
-	// object.
+	// RSSBytes is the operator's resident set at rest after badging
+	// (settledMemoryOf), RSSBytesPerAgent that above the empty operator's
+	// at rest, per cached agent object.
 	RSSBytes         int64   `json:"rss_bytes"`
 	PeakRSSBytes     int64   `json:"peak_rss_bytes"`
 	RSSBytesPerAgent float64 `json:"rss_bytes_per_agent"`
@@ -154,8 +156,14 @@ type scalePoint struct {
 	// HeapInuseBytesPerAgent the Go heap in use, the same way.
 	AnonBytesPerAgent      float64 `json:"rss_anon_bytes_per_agent"`
 	HeapInuseBytesPerAgent float64 `json:"heap_inuse_bytes_per_agent"`
-	Memory                 memory  `json:"memory"`
-	BadgeWritesPer         float64 `json:"badge_writes_per_object"`
+	// AsFound... are the same read as the operator was found once idle,
+	// before the collection: with the garbage of the run still held.
+	AsFoundRSSBytesPerAgent  float64 `json:"as_found_rss_bytes_per_agent"`
+	AsFoundAnonBytesPerAgent float64 `json:"as_found_rss_anon_bytes_per_agent"`
+	// Memory is read once idle, MemorySettled after the collection.
+	Memory         memory  `json:"memory"`
+	MemorySettled  memory  `json:"memory_settled"`
+	BadgeWritesPer float64 `json:"badge_writes_per_object"`
 	// CPUPerObjectRatio is the operator's CPU seconds over the baseline's.
 	CPUPerObjectRatio float64 `json:"cpu_per_object_ratio"`
 	AllianceRecPerObj float64 `json:"alliance_reconciles_per_object"`
@@ -241,6 +249,7 @@ type raw struct {
 	Writes                  map[string]writeCounts        `json:"writes"`
 	Resync                  resyncResult                  `json:"resync"`
 	EmptyMemory             memory                        `json:"empty_memory"`
+	EmptyMemorySettled      memory                        `json:"empty_memory_settled"`
 	PeakRSSPerProcess       []int64                       `json:"peak_rss_bytes_per_process"`
 	Progress                map[string]map[string]float64 `json:"progress_seconds"`
 	CPU                     map[string]cpuUsage           `json:"cpu"`

@@ -39,6 +39,8 @@ type operatorProcess struct {
 	logPath    string
 	readyURL   string
 	metricsURL string
+	// pprofURL is its net/http/pprof ("" when not served).
+	pprofURL string
 	// startedAt is when the process was started, readyAt when it had
 	// synced its caches, reconciled every namespace and gone idle.
 	startedAt, readyAt time.Time
@@ -146,6 +148,9 @@ func (b *bench) startOperator(ctx context.Context, l limits) (*operatorProcess, 
 		readyURL:   fmt.Sprintf("http://127.0.0.1:%d/readyz", b.opts.probePort),
 		metricsURL: fmt.Sprintf("http://127.0.0.1:%d/metrics", b.opts.metricsPort),
 		namespaces: len(nsList.Items),
+	}
+	if b.opts.opPprof != "" {
+		op.pprofURL = "http://" + b.opts.opPprof + "/debug/pprof"
 	}
 	op.startedAt = time.Now()
 	if err := cmd.Start(); err != nil {

@@ -19,11 +19,16 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log"
+	"math"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // recordRSS notes the peak resident set (VmHWM) of an operator process,
@@ -71,6 +76,74 @@ func memoryOf(ctx context.Context, op *operatorProcess) (memory, error) {
 	m.HeapInuse = int64(metrics.sum("go_memstats_heap_inuse_bytes", nil))
 	m.HeapAlloc = int64(metrics.sum("go_memstats_heap_alloc_bytes", nil))
 	return m, nil
+}
+
+// settledMemoryOf reads an operator's memory at rest, as a long-running
+// operator holds it: after a garbage collection (asked of its pprof,
+// /debug/pprof/heap?gc=1, as the runtime itself forces one every two
+// minutes), once the runtime has given back the pages it freed (the
+// resident set has stopped falling for a second, 15 s at most). Reading at
+// an arbitrary moment counts whatever garbage the last burst of writes left
+// for the next collection, which is no cost of the objects cached.
+func settledMemoryOf(ctx context.Context, op *operatorProcess) (memory, error) {
+	if op.pprofURL == "" {
+		return memory{}, fmt.Errorf("the operator serves no pprof (-operator-pprof is empty): its memory cannot be settled")
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, op.pprofURL+"/heap?gc=1", nil)
+	if err != nil {
+		return memory{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return memory{}, fmt.Errorf("asking the operator for a garbage collection: %w", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return memory{}, fmt.Errorf("asking the operator for a garbage collection: %s", resp.Status)
+	}
+	const step, still, longest = 250 * time.Millisecond, time.Second, 15 * time.Second
+	low, lowAt, start := int64(math.MaxInt64), time.Now(), time.Now()
+	for time.Since(lowAt) < still && time.Since(start) < longest {
+		rss, err := procStatus(op.pid(), "VmRSS")
+		if err != nil {
+			return memory{}, err
+		}
+		if rss < low-64<<10 {
+			low, lowAt = rss, time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return memory{}, ctx.Err()
+		case <-time.After(step):
+		}
+	}
+	return memoryOf(ctx, op)
+}
+
+// cpuProfile writes a CPU profile of the operator over the next d to path.
+func (op *operatorProcess) cpuProfile(ctx context.Context, path string, d time.Duration) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/profile?seconds=%d", op.pprofURL, int(d.Seconds())), nil)
+	if err != nil {
+		log.Printf("CPU profile: %v", err)
+		return
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		log.Printf("CPU profile: %v", err)
+		return
+	}
+	defer func() { _ = resp.Body.Close() }()
+	f, err := os.Create(path)
+	if err == nil {
+		_, err = io.Copy(f, resp.Body)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		log.Printf("CPU profile: %v", err)
+		return
+	}
+	log.Printf("CPU profile of the operator written to %s", path)
 }
 
 func (m memory) String() string {
