@@ -283,10 +283,22 @@ for c in kube-controller-manager kube-scheduler kwok; do
   write_kubeconfig "${DEV_DIR}/${c}.kubeconfig" "${c}"
 done
 
-# Only what is not running gets (re)started: the apiserver and the controllers
-# reconnect by themselves, and kwok forgets the pod IPs it handed out on restart.
+# Only what is not running gets (re)started, with one exception: controllers
+# that outlived a kube-apiserver restart. Their informers reconnect by
+# themselves but can stay minutes behind (a ReplicaSet controller whose pod
+# informer lagged 2.5 min after a restart did not replace a deleted Pod), so
+# the controller-manager and the scheduler start afresh with the apiserver.
+# kwok keeps running: it forgets the pod IPs it handed out on restart.
 ensure_healthy etcd 5 20 etcd_healthy
 ensure_healthy kube-apiserver 10 60 apiserver_ready
+if [[ " ${started[*]} " == *" kube-apiserver "* ]]; then
+  for c in kube-controller-manager kube-scheduler; do
+    if owned_pid "${c}" >/dev/null; then
+      log "Restarting ${c}, which outlived the kube-apiserver"
+      stop_components "${c}"
+    fi
+  done
+fi
 ensure kube-controller-manager
 ensure kube-scheduler
 ensure kwok
