@@ -114,12 +114,16 @@ func (b *bench) measureEmpty(ctx context.Context) error {
 	return nil
 }
 
+// uncappedKey names the uncapped convergence runs of a scale of objects in
+// the raw results.
+func uncappedKey(objects int) string { return fmt.Sprintf("%d-uncapped", objects) }
+
 // measureScale runs the operator (uncapped) at the current scale, and the
 // baseline too when withBaseline, runs times each, alternating; the best
 // of each counts.
 func (b *bench) measureScale(ctx context.Context, runs int, withBaseline bool) (scalePoint, error) {
 	p := scalePoint{Objects: len(b.objects), Namespaces: len(b.namespaces)}
-	key := fmt.Sprintf("%d-uncapped", p.Objects)
+	key := uncappedKey(p.Objects)
 	var bestOp *convergenceRun
 	var bestBase *baselineRun
 	for run := 1; run <= runs; run++ {
@@ -183,7 +187,7 @@ func (b *bench) summarizeScales() {
 		r.AllianceReconcilesPerObject = max(r.AllianceReconcilesPerObject, p.AllianceRecPerObj)
 	}
 	r.TimePerObjectSpread = round(hi/lo, 3)
-	r.WritesPerObject = r.Raw.Writes[fmt.Sprintf("operator-%d-uncapped", largest.Objects)].OperatorPerObject
+	r.WritesPerObject = r.Raw.Writes["operator-"+uncappedKey(largest.Objects)].OperatorPerObject
 }
 
 // measureCapped runs the baseline and the operator once more at the current
@@ -246,7 +250,7 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 
 	g := b.track.expect(badge.Key(ref), string(unionsv1.RoleMember), true)
 	events0 := b.watchEvents(ctx)
-	if b.opts.cpuProfile != "" && key == fmt.Sprintf("%d-uncapped", b.opts.scales[len(b.opts.scales)-1]) {
+	if b.opts.cpuProfile != "" && key == uncappedKey(b.opts.scales[len(b.opts.scales)-1]) {
 		go op.cpuProfile(ctx, b.opts.cpuProfile, 30*time.Second)
 	}
 	cpu0 := b.cpuSample()

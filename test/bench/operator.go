@@ -98,10 +98,14 @@ func (b *bench) command(ctx context.Context, args ...string) error {
 // returns once it is ready, has reconciled every namespace once and is idle:
 // its start-up is not part of any measurement.
 func (b *bench) startOperator(ctx context.Context, l limits) (*operatorProcess, error) {
-	for _, port := range []int{b.opts.probePort, b.opts.metricsPort} {
-		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	addrs := []string{fmt.Sprintf("127.0.0.1:%d", b.opts.probePort), fmt.Sprintf("127.0.0.1:%d", b.opts.metricsPort)}
+	if b.opts.opPprof != "" {
+		addrs = append(addrs, b.opts.opPprof)
+	}
+	for _, addr := range addrs {
+		l, err := net.Listen("tcp", addr)
 		if err != nil {
-			return nil, fmt.Errorf("port %d is taken (an operator left over?): %w", port, err)
+			return nil, fmt.Errorf("%s is taken (an operator left over?): %w", addr, err)
 		}
 		_ = l.Close()
 	}

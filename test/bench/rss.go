@@ -103,20 +103,20 @@ func settledMemoryOf(ctx context.Context, op *operatorProcess) (memory, error) {
 		return memory{}, fmt.Errorf("asking the operator for a garbage collection: %s", resp.Status)
 	}
 	const step, still, longest = 250 * time.Millisecond, time.Second, 15 * time.Second
-	low, lowAt, start := int64(math.MaxInt64), time.Now(), time.Now()
-	for time.Since(lowAt) < still && time.Since(start) < longest {
+	low, lowAt := int64(math.MaxInt64), time.Now()
+	err = poll(ctx, step, longest, func(context.Context) (bool, error) {
 		rss, err := procStatus(op.pid(), "VmRSS")
 		if err != nil {
-			return memory{}, err
+			return false, err
 		}
 		if rss < low-64<<10 {
 			low, lowAt = rss, time.Now()
 		}
-		select {
-		case <-ctx.Done():
-			return memory{}, ctx.Err()
-		case <-time.After(step):
-		}
+		return time.Since(lowAt) >= still, nil
+	})
+	// Still falling after the longest wait: read it as it is.
+	if err != nil && !errors.Is(err, errTimeout) {
+		return memory{}, err
 	}
 	return memoryOf(ctx, op)
 }
