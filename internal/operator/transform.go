@@ -44,20 +44,7 @@ func slimMetadata(obj any) (any, error) {
 	m.ManagedFields = nil
 	m.GenerateName = ""
 	m.Namespace = intern(m.Namespace)
-	if len(m.Labels) > 0 {
-		labels := make(map[string]string, len(m.Labels))
-		for k, v := range m.Labels {
-			if v == m.Name {
-				// An agent named after its object (a bare Pod, a
-				// workload): the value is the name's bytes, not an entry
-				// of its own among the shared copies.
-				labels[intern(k)] = m.Name
-				continue
-			}
-			labels[intern(k)] = intern(v)
-		}
-		m.Labels = labels
-	}
+	internLabels(m.Labels, m.Name)
 	for i := range m.OwnerReferences {
 		r := &m.OwnerReferences[i]
 		r.APIVersion, r.Kind = intern(r.APIVersion), intern(r.Kind)
@@ -73,6 +60,29 @@ func slimMetadata(obj any) (any, error) {
 	}
 	m.Annotations = kept
 	return m, nil
+}
+
+// internLabels replaces, in place, the keys and values of labels by their
+// shared copies (a value equal to name by name's bytes: an agent named after
+// its object, a bare Pod, a workload, has a value unique to it). The decoded
+// map is kept rather than copied: a copy would leave the decoded one as
+// garbage of the same size between the long-lived cached objects.
+func internLabels(labels map[string]string, name string) {
+	var buf [16]string
+	keys := buf[:0]
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		v := labels[k]
+		delete(labels, k)
+		if v == name {
+			v = name
+		} else {
+			v = intern(v)
+		}
+		labels[intern(k)] = v
+	}
 }
 
 // stripManagedFields is controller-runtime's transform for the other objects.

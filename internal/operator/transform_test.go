@@ -54,6 +54,23 @@ func TestSlimMetadata(t *testing.T) {
 	if unsafe.StringData(ma.Namespace) != unsafe.StringData(mb.Namespace) || unsafe.StringData(ma.Labels["app"]) != unsafe.StringData(mb.Labels["app"]) {
 		t.Error("namespaces and label values of two objects are not one copy")
 	}
+	for ka := range ma.Labels {
+		for kb := range mb.Labels {
+			if unsafe.StringData(ka) != unsafe.StringData(kb) {
+				t.Error("label keys of two objects are not one copy")
+			}
+		}
+	}
+	decoded := agent("team-a")
+	labels := decoded.Labels
+	slimMetadata(decoded)
+	if labels["app"] != "planner" || len(labels) != 1 || decoded.Labels == nil {
+		t.Errorf("labels %v", decoded.Labels)
+	}
+	labels["probe"] = "x"
+	if decoded.Labels["probe"] != "x" {
+		t.Error("the decoded label map was copied, not kept: the copy leaves it as garbage")
+	}
 
 	// A value equal to the object's name is the name's bytes; owner kinds
 	// are shared; generateName is dropped.

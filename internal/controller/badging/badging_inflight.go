@@ -41,7 +41,7 @@ type written struct {
 	want         string
 }
 
-func newInflight() *inflight { return &inflight{m: map[types.UID]written{}} }
+func newInflight() *inflight { return &inflight{} }
 
 // pending reports whether want was already written to obj and the cache still
 // holds the version from before that write: the write is on its way.
@@ -56,7 +56,7 @@ func (f *inflight) pending(obj metav1.Object, want badge.Labels) bool {
 		return true
 	}
 	// The cache moved on (or the wish changed): judge the object afresh.
-	delete(f.m, obj.GetUID())
+	f.forget(obj.GetUID())
 	return false
 }
 
@@ -64,6 +64,9 @@ func (f *inflight) pending(obj metav1.Object, want badge.Labels) bool {
 func (f *inflight) record(obj metav1.Object, want badge.Labels) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.m == nil {
+		f.m = map[types.UID]written{}
+	}
 	f.m[obj.GetUID()] = written{staleVersion: obj.GetResourceVersion(), want: want.String()}
 }
 
@@ -71,5 +74,14 @@ func (f *inflight) record(obj metav1.Object, want badge.Labels) {
 func (f *inflight) settle(obj metav1.Object) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	delete(f.m, obj.GetUID())
+	f.forget(obj.GetUID())
+}
+
+// forget drops uid's write; the last one drops the map, whose table a burst
+// of writes grew to one slot per object written and which never shrinks.
+func (f *inflight) forget(uid types.UID) {
+	delete(f.m, uid)
+	if len(f.m) == 0 {
+		f.m = nil
+	}
 }

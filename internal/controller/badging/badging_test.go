@@ -23,9 +23,12 @@ import (
 	"sync/atomic"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/badge"
 )
 
 func TestWritersEachReportsEveryWriteAndBoundsThoseInFlight(t *testing.T) {
@@ -100,5 +103,38 @@ func TestResourcesOfTheKindsTheBadgeEngineWrites(t *testing.T) {
 	}
 	if _, err := resourceOf(schema.GroupVersionKind{Group: "batch", Version: "v1", Kind: "Job"}); err == nil {
 		t.Error("a kind the badge engine does not write was given a resource")
+	}
+}
+
+func TestInflightForgetsSettledWritesAndDropsItsTable(t *testing.T) {
+	f := newInflight()
+	want := badge.Labels{Badges: badge.Set{"alliance.unions.kos.dev/crew": "member"}}
+	objs := make([]*metav1.PartialObjectMetadata, 100)
+	for i := range objs {
+		objs[i] = &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{
+			UID: types.UID(fmt.Sprint("uid-", i)), ResourceVersion: "1",
+		}}
+		f.record(objs[i], want)
+	}
+	if !f.pending(objs[0], want) {
+		t.Fatal("a write the cache has not seen is not pending")
+	}
+	moved := objs[1].DeepCopy()
+	moved.ResourceVersion = "2"
+	if f.pending(moved, want) {
+		t.Error("a write the cache has seen is still pending")
+	}
+	for _, o := range objs {
+		f.settle(o)
+	}
+	if f.m != nil {
+		t.Errorf("the table of %d writes outlives them (%d left): a map never shrinks", len(objs), len(f.m))
+	}
+	if f.pending(objs[0], want) {
+		t.Error("a settled write is pending")
+	}
+	f.record(objs[0], want)
+	if !f.pending(objs[0], want) {
+		t.Error("a write recorded after the table was dropped is not pending")
 	}
 }
