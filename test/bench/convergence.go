@@ -250,8 +250,9 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 
 	g := b.track.expect(badge.Key(ref), string(unionsv1.RoleMember), true)
 	events0 := b.watchEvents(ctx)
-	if b.opts.cpuProfile != "" && key == uncappedKey(b.opts.scales[len(b.opts.scales)-1]) {
-		go op.cpuProfile(ctx, b.opts.cpuProfile, 30*time.Second)
+	largest := key == uncappedKey(b.opts.scales[len(b.opts.scales)-1])
+	if b.opts.cpuProfile != "" && largest {
+		go op.profile(ctx, "CPU", "profile?seconds=30", b.opts.cpuProfile)
 	}
 	cpu0 := b.cpuSample()
 	t0 := time.Now()
@@ -304,6 +305,9 @@ func (b *bench) convergence(ctx context.Context, key string, l limits) (*converg
 		return nil, err
 	}
 	log.Printf("Operator %s: %s; settled: %s", key, run.mem, run.settled)
+	if b.opts.heapProfile != "" && largest {
+		op.profile(ctx, "Heap", "heap", b.opts.heapProfile)
+	}
 	run.peakRSS = b.recordRSS(op)
 	return run, nil
 }

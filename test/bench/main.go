@@ -84,6 +84,7 @@ type options struct {
 	pprofAddr   string
 	opPprof     string
 	cpuProfile  string
+	heapProfile string
 	keep        bool
 	strict      bool
 	// phases are the measurements to make (all by default).
@@ -113,6 +114,7 @@ func parseFlags() (options, error) {
 	flag.StringVar(&o.pprofAddr, "pprof", "", "Serve the bench's own net/http/pprof on this address (e.g. 127.0.0.1:6060).")
 	flag.StringVar(&o.opPprof, "operator-pprof", "127.0.0.1:18103", "Where the operators the bench runs serve net/http/pprof (--pprof-bind-address): the bench asks it for a garbage collection before it reads their settled memory, and profiles can be taken from it.")
 	flag.StringVar(&o.cpuProfile, "operator-cpu-profile", "", "Write a CPU profile of the operator's first 30 s of convergence at the largest scale to this file.")
+	flag.StringVar(&o.heapProfile, "operator-heap-profile", "", "Write a heap profile of the operator at rest at the largest scale (after its settled memory is read) to this file.")
 	flag.BoolVar(&o.keep, "keep", false, "Leave the namespaces and unions the bench made in place.")
 	flag.BoolVar(&o.strict, "strict", false, "Exit 1 when a target is missed.")
 	phases := flag.String("phases", strings.Join(allPhases, ","), "Measurements to make, comma-separated (for investigations; the targets need all).")

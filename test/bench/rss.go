@@ -121,29 +121,34 @@ func settledMemoryOf(ctx context.Context, op *operatorProcess) (memory, error) {
 	return memoryOf(ctx, op)
 }
 
-// cpuProfile writes a CPU profile of the operator over the next d to path.
-func (op *operatorProcess) cpuProfile(ctx context.Context, path string, d time.Duration) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, fmt.Sprintf("%s/profile?seconds=%d", op.pprofURL, int(d.Seconds())), nil)
-	if err != nil {
-		log.Printf("CPU profile: %v", err)
-		return
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		log.Printf("CPU profile: %v", err)
-		return
-	}
-	defer func() { _ = resp.Body.Close() }()
-	f, err := os.Create(path)
-	if err == nil {
+// profile writes the operator's pprof profile name (with its query, e.g.
+// "profile?seconds=30" for CPU) to path; what names it in the log.
+func (op *operatorProcess) profile(ctx context.Context, what, name, path string) {
+	err := func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, op.pprofURL+"/"+name, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = resp.Body.Close() }()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: %s", name, resp.Status)
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
 		_, err = io.Copy(f, resp.Body)
-		err = errors.Join(err, f.Close())
-	}
+		return errors.Join(err, f.Close())
+	}()
 	if err != nil {
-		log.Printf("CPU profile: %v", err)
+		log.Printf("%s profile: %v", what, err)
 		return
 	}
-	log.Printf("CPU profile of the operator written to %s", path)
+	log.Printf("%s profile of the operator written to %s", what, path)
 }
 
 func (m memory) String() string {
