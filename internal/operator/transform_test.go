@@ -63,7 +63,9 @@ func TestSlimMetadata(t *testing.T) {
 	}
 	decoded := agent("team-a")
 	labels := decoded.Labels
-	slimMetadata(decoded)
+	if _, err := slimMetadata(decoded); err != nil {
+		t.Fatal(err)
+	}
 	if labels["app"] != "planner" || len(labels) != 1 || decoded.Labels == nil {
 		t.Errorf("labels %v", decoded.Labels)
 	}
