@@ -68,14 +68,9 @@ func slimMetadata(obj any) (any, error) {
 // map is kept rather than copied: a copy would leave the decoded one as
 // garbage of the same size between the long-lived cached objects.
 func internLabels(labels map[string]string, name string) {
-	var buf [16]string
-	keys := buf[:0]
-	for k := range labels {
-		keys = append(keys, k)
-	}
-	for _, k := range keys {
-		v := labels[k]
-		delete(labels, k)
+	// Assigning to a key already present replaces the stored key with the
+	// one given (equal, shared) and adds no entry: safe while ranging.
+	for k, v := range labels {
 		if v == name {
 			v = name
 		} else {
