@@ -129,6 +129,32 @@ func StandingChanged() predicate.Predicate {
 	}}
 }
 
+// MemberFactsChanged passes creations, deletions and the updates of a
+// Membership that change what a union reads of it: anything but the
+// Membership's report on itself (its conditions and observed generation),
+// which no union reads.
+func MemberFactsChanged() predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		old, okOld := e.ObjectOld.(*unionsv1.Membership)
+		cur, okCur := e.ObjectNew.(*unionsv1.Membership)
+		if !okOld || !okCur {
+			return true
+		}
+		return !equality.Semantic.DeepEqual(memberFacts(old), memberFacts(cur))
+	}}
+}
+
+// memberFacts is a Membership without what no union reads of it: its
+// conditions, observed generation and the bookkeeping of its metadata.
+func memberFacts(m *unionsv1.Membership) unionsv1.Membership {
+	facts := unionsv1.Membership{Spec: m.Spec, Status: m.Status}
+	facts.Status.Conditions, facts.Status.ObservedGeneration = nil, 0
+	facts.Generation, facts.DeletionTimestamp = m.Generation, m.DeletionTimestamp
+	facts.Labels, facts.Annotations = m.Labels, m.Annotations
+	facts.Finalizers, facts.OwnerReferences = m.Finalizers, m.OwnerReferences
+	return facts
+}
+
 // OwnLabelsChanged passes creations, deletions and the updates that change
 // an object's own labels, its badges aside: what the badge engine writes
 // wakes none of those who judge agents by their Memberships' terms.

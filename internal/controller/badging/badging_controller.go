@@ -74,6 +74,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	ns := &metav1.PartialObjectMetadata{}
 	ns.SetGroupVersionKind(corev1.SchemeGroupVersion.WithKind("Namespace"))
 	if err := r.Get(ctx, types.NamespacedName{Name: nsName}, ns); err != nil {
+		if apierrors.IsNotFound(err) {
+			r.inflight.keepListed(nsName, nil, nil)
+		}
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
 
@@ -85,6 +88,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
+	r.inflight.keepListed(nsName, ns, objects)
 	nsLabels, perObject := badge.Desired(grants, agentobjects.Metas(objects))
 	// Labels another field manager holds are given up while it holds them.
 	nsLabels = nsLabels.Yield(ns.GetLabels(), badge.ParseConflicts(ns.GetAnnotations()[badge.ConflictsAnnotation]))
@@ -101,7 +105,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 		}
 		// A terminating object takes no new badges; an object is never
 		// re-created by a badge write (see apply).
-		return obj.GetDeletionTimestamp() == nil && !r.inflight.pending(obj, want)
+		if obj.GetDeletionTimestamp() != nil {
+			r.inflight.settle(obj)
+			return false
+		}
+		return !r.inflight.pending(obj, want)
 	}
 	for i, obj := range objects {
 		if want := (badge.Labels{Badges: perObject[i]}); needsWrite(obj, want) {

@@ -36,6 +36,8 @@ type inflight struct {
 
 // written is a write the cache had not seen when last looked at.
 type written struct {
+	// namespace is the object's namespace (a Namespace's own name).
+	namespace string
 	// staleVersion is the resourceVersion the object had before the write.
 	staleVersion string
 	want         string
@@ -67,7 +69,40 @@ func (f *inflight) record(obj metav1.Object, want badge.Labels) {
 	if f.m == nil {
 		f.m = map[types.UID]written{}
 	}
-	f.m[obj.GetUID()] = written{staleVersion: obj.GetResourceVersion(), want: want.String()}
+	f.m[obj.GetUID()] = written{namespace: scope(obj), staleVersion: obj.GetResourceVersion(), want: want.String()}
+}
+
+// keepListed forgets the writes to the Namespace named namespace and the
+// objects in it that are not ns nor among listed: objects deleted before the
+// cache saw the write, which no later look settles (nil ns: the namespace
+// itself is gone).
+func (f *inflight) keepListed(namespace string, ns *metav1.PartialObjectMetadata, listed []*metav1.PartialObjectMetadata) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.m) == 0 {
+		return
+	}
+	present := make(map[types.UID]bool, len(listed)+1)
+	if ns != nil {
+		present[ns.GetUID()] = true
+	}
+	for _, o := range listed {
+		present[o.GetUID()] = true
+	}
+	for uid, w := range f.m {
+		if w.namespace == namespace && !present[uid] {
+			f.forget(uid)
+		}
+	}
+}
+
+// scope is the namespace an object's writes are kept under: its own, or a
+// Namespace's name.
+func scope(obj metav1.Object) string {
+	if ns := obj.GetNamespace(); ns != "" {
+		return ns
+	}
+	return obj.GetName()
 }
 
 // settle forgets obj: its labels are as wanted.

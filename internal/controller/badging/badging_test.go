@@ -138,3 +138,28 @@ func TestInflightForgetsSettledWritesAndDropsItsTable(t *testing.T) {
 		t.Error("a write recorded after the table was dropped is not pending")
 	}
 }
+
+func TestInflightForgetsWritesToObjectsNoLongerListed(t *testing.T) {
+	f := newInflight()
+	want := badge.Labels{Badges: badge.Set{"alliance.unions.kos.dev/crew": "member"}}
+	obj := func(ns, name string) *metav1.PartialObjectMetadata {
+		return &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: name, UID: types.UID(ns + "/" + name), ResourceVersion: "1"}}
+	}
+	kept, gone, elsewhere := obj("team-a", "kept"), obj("team-a", "gone"), obj("team-b", "other")
+	namespace := &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "team-a", UID: "ns-team-a", ResourceVersion: "1"}}
+	for _, o := range []*metav1.PartialObjectMetadata{kept, gone, elsewhere, namespace} {
+		f.record(o, want)
+	}
+	f.keepListed("team-a", namespace, []*metav1.PartialObjectMetadata{kept})
+	if f.pending(gone, want) {
+		t.Error("a write to an object deleted before the cache saw it is still held")
+	}
+	if !f.pending(kept, want) || !f.pending(namespace, want) || !f.pending(elsewhere, want) {
+		t.Error("a write to a listed object, the namespace itself, or another namespace's object was forgotten")
+	}
+	f.keepListed("team-a", nil, nil)
+	f.keepListed("team-b", nil, nil)
+	if f.m != nil {
+		t.Errorf("writes of deleted namespaces are held: %v", f.m)
+	}
+}

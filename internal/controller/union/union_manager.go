@@ -18,6 +18,7 @@ package union
 
 import (
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
 
@@ -34,7 +35,7 @@ func (r *Reconciler[T]) SetupWithManager(mgr ctrl.Manager, opts controller.Optio
 	b := ctrl.NewControllerManagedBy(mgr).
 		Named(string(kind)).
 		For(r.Kind.New()).
-		Watches(&unionsv1.Membership{}, toUnion).
+		Watches(&unionsv1.Membership{}, toUnion, builder.WithPredicates(watches.MemberFactsChanged())).
 		Watches(&unionsv1.ExitTreaty{}, toUnion).
 		Watches(&unionsv1.Proposal{}, toUnion).
 		WithOptions(opts)
