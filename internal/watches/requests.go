@@ -149,10 +149,21 @@ func MemberFactsChanged() predicate.Predicate {
 func memberFacts(m *unionsv1.Membership) unionsv1.Membership {
 	facts := unionsv1.Membership{Spec: m.Spec, Status: m.Status}
 	facts.Status.Conditions, facts.Status.ObservedGeneration = nil, 0
+	// The same name with another uid: deleted and made again while the
+	// watch was cut, which a relist delivers as one update.
+	facts.UID, facts.CreationTimestamp = m.UID, m.CreationTimestamp
 	facts.Generation, facts.DeletionTimestamp = m.Generation, m.DeletionTimestamp
 	facts.Labels, facts.Annotations = m.Labels, m.Annotations
 	facts.Finalizers, facts.OwnerReferences = m.Finalizers, m.OwnerReferences
 	return facts
+}
+
+// AnnotationChanged passes creations, deletions and the updates that change
+// the value of one annotation.
+func AnnotationChanged(key string) predicate.Predicate {
+	return predicate.Funcs{UpdateFunc: func(e event.UpdateEvent) bool {
+		return e.ObjectOld.GetAnnotations()[key] != e.ObjectNew.GetAnnotations()[key]
+	}}
 }
 
 // OwnLabelsChanged passes creations, deletions and the updates that change

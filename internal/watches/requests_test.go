@@ -52,6 +52,9 @@ func TestMemberFactsChanged(t *testing.T) {
 		{"its spec", func(m *unionsv1.Membership) { m.Generation, m.Spec.Reintegrate = 2, true }, true},
 		{"its deletion", func(m *unionsv1.Membership) { m.DeletionTimestamp = &now }, true},
 		{"its labels", func(m *unionsv1.Membership) { m.Labels = map[string]string{"team": "a"} }, true},
+		{"its uid (made again under the same name, seen through a relist)", func(m *unionsv1.Membership) {
+			m.UID, m.CreationTimestamp = "uid-2", now
+		}, true},
 		{"its finalizers", func(m *unionsv1.Membership) { m.Finalizers = []string{"unions.kos.dev/exit"} }, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -59,6 +62,30 @@ func TestMemberFactsChanged(t *testing.T) {
 			tc.change(cur)
 			if got := MemberFactsChanged().Update(event.UpdateEvent{ObjectOld: old, ObjectNew: cur}); got != tc.passes {
 				t.Errorf("a change of %s passes: %v, want %v", tc.name, got, tc.passes)
+			}
+		})
+	}
+}
+
+func TestAnnotationChanged(t *testing.T) {
+	const key = "unions.kos.dev/label-conflicts"
+	ns := func(annotations map[string]string) *metav1.PartialObjectMetadata {
+		return &metav1.PartialObjectMetadata{ObjectMeta: metav1.ObjectMeta{Name: "team-a", Annotations: annotations}}
+	}
+	for _, tc := range []struct {
+		name     string
+		old, cur map[string]string
+		passes   bool
+	}{
+		{"set", nil, map[string]string{key: "team=b"}, true},
+		{"changed", map[string]string{key: "team=b"}, map[string]string{key: "team=c"}, true},
+		{"removed", map[string]string{key: "team=b"}, nil, true},
+		{"another annotation changed", map[string]string{key: "team=b", "note": "x"}, map[string]string{key: "team=b", "note": "y"}, false},
+		{"unchanged", map[string]string{key: "team=b"}, map[string]string{key: "team=b"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := AnnotationChanged(key).Update(event.UpdateEvent{ObjectOld: ns(tc.old), ObjectNew: ns(tc.cur)}); got != tc.passes {
+				t.Errorf("passes: %v, want %v", got, tc.passes)
 			}
 		})
 	}

@@ -20,10 +20,12 @@ import (
 	"context"
 
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/tools/events"
 	"k8s.io/utils/clock"
 	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/builder"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller"
 	"sigs.k8s.io/controller-runtime/pkg/handler"
@@ -32,6 +34,7 @@ import (
 	unionsv1 "github.com/kos-dev/union-operator/api/v1alpha1"
 	"github.com/kos-dev/union-operator/internal/agentobjects"
 	"github.com/kos-dev/union-operator/internal/agents"
+	"github.com/kos-dev/union-operator/internal/badge"
 	"github.com/kos-dev/union-operator/internal/controller/union"
 	"github.com/kos-dev/union-operator/internal/index"
 	"github.com/kos-dev/union-operator/internal/lineage"
@@ -54,12 +57,15 @@ func SetupWithManager(mgr ctrl.Manager, opts controller.Options, clk clock.Passi
 // Watches implements union.Kind: a federation changes with its line (depth,
 // the bindings of its ancestors' policies), its children (the children list,
 // the consensus), the federations its members also join (whose namespace
-// labels may prevail over its own), its admission policies, and its member
-// agents (compliance).
+// labels may prevail over its own), its admission policies, the labels its
+// member namespaces keep against it (LabelsInForce: the badge engine records
+// them on the Namespace) and its member agents (compliance).
 func (k Kind) Watches(b *ctrl.Builder) *ctrl.Builder {
 	b = b.Owns(&admissionregistrationv1.ValidatingAdmissionPolicy{}).
 		Owns(&admissionregistrationv1.ValidatingAdmissionPolicyBinding{}).
-		Watches(&unionsv1.Federation{}, handler.EnqueueRequestsFromMapFunc(k.related))
+		Watches(&unionsv1.Federation{}, handler.EnqueueRequestsFromMapFunc(k.related)).
+		WatchesMetadata(&corev1.Namespace{}, handler.EnqueueRequestsFromMapFunc(k.ofNamespace),
+			builder.WithPredicates(watches.AnnotationChanged(badge.ConflictsAnnotation)))
 	for _, gvk := range agents.Kinds {
 		b = b.WatchesMetadata(agentobjects.Partial(gvk), watches.AgentEvents(gvk.Kind, k.ofAgent))
 	}
@@ -123,6 +129,15 @@ func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Re
 	}
 	var out []reconcile.Request
 	for _, name := range k.federationsIn(ctx, c.Object.GetNamespace()) {
+		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: name}})
+	}
+	return out
+}
+
+// ofNamespace maps a Namespace to the federations its Memberships join.
+func (k Kind) ofNamespace(ctx context.Context, ns client.Object) []reconcile.Request {
+	var out []reconcile.Request
+	for _, name := range k.federationsIn(ctx, ns.GetName()) {
 		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: name}})
 	}
 	return out
