@@ -127,17 +127,19 @@ func (k Kind) ofAgent(ctx context.Context, c watches.AgentChange) []reconcile.Re
 	if c.StatusOnly || c.Kind == "Pod" && !standards.Judged(c.Kind, c.Object) {
 		return nil
 	}
-	var out []reconcile.Request
-	for _, name := range k.federationsIn(ctx, c.Object.GetNamespace()) {
-		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: name}})
-	}
-	return out
+	return k.federationRequests(ctx, c.Object.GetNamespace())
 }
 
 // ofNamespace maps a Namespace to the federations its Memberships join.
 func (k Kind) ofNamespace(ctx context.Context, ns client.Object) []reconcile.Request {
+	return k.federationRequests(ctx, ns.GetName())
+}
+
+// federationRequests are the requests of the federations the Memberships of
+// a namespace join.
+func (k Kind) federationRequests(ctx context.Context, namespace string) []reconcile.Request {
 	var out []reconcile.Request
-	for _, name := range k.federationsIn(ctx, ns.GetName()) {
+	for _, name := range k.federationsIn(ctx, namespace) {
 		out = append(out, reconcile.Request{NamespacedName: types.NamespacedName{Name: name}})
 	}
 	return out
